@@ -1,0 +1,68 @@
+// Configuration from the environment, validated once at start. A bad or missing variable stops the
+// process with a message naming it.
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+  .transform((v) => ['true', '1', 'yes'].includes(v));
+
+const schema = z
+  .object({
+    EDITION: z.enum(['ce', 'ee'], { error: 'must be "ce" or "ee"' }).default('ce'),
+    PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535, 'must be a port number').default(3000),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    PUBLIC_URL: z.url({ message: 'must be a URL such as https://switchboard.example.com' }).optional(),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL (leave it unset to use the embedded database)')
+      .optional(),
+    SWITCHBOARD_DATA_DIR: z.string().min(1).default('./data'),
+    SWITCHBOARD_SECRET_KEY: z.string().optional(),
+    SWITCHBOARD_SECRET_KEY_PREVIOUS: z.string().optional(),
+    SWITCHBOARD_SECRET_KEY_FILE: z.string().optional(),
+    SWITCHBOARD_WORKERS: z.enum(['inline', 'off'], { error: 'must be "inline" or "off"' }).default('inline'),
+    SWITCHBOARD_ADMIN_EMAIL: z.email({ message: 'must be an email address' }).optional(),
+    SWITCHBOARD_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+    SESSION_TTL_HOURS: z.coerce.number({ error: 'must be a number of hours' }).positive('must be positive').max(24 * 90).default(12),
+    LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number({ error: 'must be a number' }).int().min(1).default(10),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    TRUST_PROXY: bool.default(false),
+    COOKIE_SECURE: bool.optional(),
+    SWITCHBOARD_WEB_DIST: z.string().optional(),
+  })
+  .refine((c) => !c.SWITCHBOARD_ADMIN_PASSWORD || c.SWITCHBOARD_ADMIN_EMAIL, {
+    path: ['SWITCHBOARD_ADMIN_EMAIL'],
+    message: 'is required when SWITCHBOARD_ADMIN_PASSWORD is set',
+  });
+
+export type RawConfig = z.infer<typeof schema>;
+
+export interface Config extends RawConfig {
+  publicUrl: string;
+  dataDir: string;
+  keyFile: string;
+  cookieSecure: boolean;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings count as unset, as they do in most .env tooling.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const c = parsed.data;
+  const publicUrl = (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/$/, '');
+  const dataDir = resolve(c.SWITCHBOARD_DATA_DIR);
+  return {
+    ...c,
+    publicUrl,
+    dataDir,
+    keyFile: resolve(c.SWITCHBOARD_SECRET_KEY_FILE ?? `${dataDir}/secret.key`),
+    cookieSecure: c.COOKIE_SECURE ?? publicUrl.startsWith('https://'),
+  };
+}

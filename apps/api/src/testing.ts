@@ -1,0 +1,151 @@
+// Test support: a fresh database per test file (its own PostgreSQL database when TEST_DATABASE_URL
+// is set, otherwise an in-memory PGlite), the real app on it, and sign-in helpers.
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import pg from 'pg';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { migrateToLatest, openDatabase, type DatabaseHandle } from '@switchboard/db';
+import { createTenant, createUser, keyringFromEnv, type Db, type Keyring } from '@switchboard/core';
+import { buildApp } from './app.js';
+import { loadConfig } from './config.js';
+
+export async function createTestDatabase(): Promise<DatabaseHandle> {
+  const adminUrl = process.env.TEST_DATABASE_URL;
+  if (!adminUrl) {
+    const handle = await openDatabase({ inMemory: true });
+    await migrateToLatest(handle.db);
+    return handle;
+  }
+  const name = `sb_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const handle = await openDatabase({ databaseUrl: url.toString(), poolSize: 5 });
+  await migrateToLatest(handle.db);
+  return {
+    ...handle,
+    async close() {
+      await handle.close();
+      const dropper = new pg.Client({ connectionString: adminUrl });
+      await dropper.connect();
+      await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await dropper.end();
+    },
+  };
+}
+
+export function testKeyring(): Keyring {
+  return keyringFromEnv(randomBytes(32).toString('base64'));
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  db: Db;
+  database: DatabaseHandle;
+  keyring: Keyring;
+  /** Every log line written by the app, for checking that secrets never appear. */
+  logs: string[];
+  close(): Promise<void>;
+}
+
+export async function buildTestApp(
+  opts: { edition?: 'ce' | 'ee'; env?: Record<string, string>; runWorkers?: boolean; database?: DatabaseHandle } = {},
+): Promise<TestApp> {
+  const database = opts.database ?? (await createTestDatabase());
+  const keyring = testKeyring();
+  const config = loadConfig({
+    EDITION: opts.edition ?? 'ce',
+    SWITCHBOARD_WORKERS: opts.runWorkers ? 'inline' : 'off',
+    LOG_LEVEL: 'info',
+    ...opts.env,
+  });
+  const logs: string[] = [];
+  const stream = new Writable({
+    write(chunk, _enc, cb) {
+      logs.push(chunk.toString());
+      cb();
+    },
+  });
+  const { loggerOptions } = await import('./logger.js');
+  const app = await buildApp({
+    config,
+    database,
+    keyring,
+    logger: { ...(loggerOptions(config.LOG_LEVEL) as object), stream },
+    serveWeb: false,
+    outboxIntervalMs: 50,
+  });
+  await app.ready();
+  return {
+    app,
+    db: database.db,
+    database,
+    keyring,
+    logs,
+    async close() {
+      await app.close();
+      if (!opts.database) await database.close();
+    },
+  };
+}
+
+export const TEST_PASSWORD = 'correct horse battery staple';
+
+export interface SeededTenant {
+  tenantId: string;
+  admin: { id: string; email: string };
+  technician: { id: string; email: string };
+  viewer: { id: string; email: string };
+  client: { id: string };
+  clientUser: { id: string; email: string };
+}
+
+/** A tenant with an admin, a technician, a settings viewer, a client and a client-portal user. */
+export async function seedTenant(db: Db, label = randomBytes(4).toString('hex')): Promise<SeededTenant> {
+  return db.transaction().execute(async (trx) => {
+    const { id: tenantId } = await createTenant(trx, `Tenant ${label}`);
+    const mk = (who: string, roles: string[]) =>
+      createUser(trx, tenantId, { email: `${who}@${label}.test`, displayName: `${who} ${label}`, userType: 'internal', password: TEST_PASSWORD, roleNames: roles });
+    const admin = await mk('admin', ['Admin']);
+    const technician = await mk('tech', ['Technician']);
+    const viewer = await mk('viewer', ['Settings viewer']);
+    const client = await trx.insertInto('clients').values({ tenant_id: tenantId, name: `Client of ${label}`, domains: [`${label}-client.test`] }).returning('id').executeTakeFirstOrThrow();
+    const clientUser = await createUser(trx, tenantId, {
+      email: `portal@${label}.test`,
+      displayName: `Portal ${label}`,
+      userType: 'client',
+      clientId: client.id,
+      password: TEST_PASSWORD,
+    });
+    return { tenantId, admin, technician, viewer, client, clientUser };
+  });
+}
+
+export interface Session {
+  cookie: string;
+  csrfToken: string;
+  /** Sends a request as this user, with the CSRF header on mutations. */
+  request(method: string, url: string, payload?: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
+}
+
+export async function signIn(app: FastifyInstance, email: string, password = TEST_PASSWORD): Promise<Session> {
+  const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password } });
+  if (res.statusCode !== 200) throw new Error(`sign-in as ${email} failed: ${res.statusCode} ${res.body}`);
+  const setCookie = res.headers['set-cookie'];
+  const cookie = (Array.isArray(setCookie) ? setCookie[0] : setCookie)!.split(';')[0];
+  const { csrfToken } = res.json() as { csrfToken: string };
+  return {
+    cookie,
+    csrfToken,
+    request: (method, url, payload, headers = {}) =>
+      app.inject({
+        method: method as 'GET',
+        url,
+        payload: payload as object | undefined,
+        headers: { cookie, ...(method === 'GET' ? {} : { 'x-csrf-token': csrfToken }), ...headers },
+      }),
+  };
+}

@@ -1,0 +1,167 @@
+// The Database type: one interface per table. Row types are derived with Selectable/Insertable/
+// Updateable where they are used; never hand-write a second copy of a row.
+import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type CreatedAt = ColumnType<Date, never, never>;
+
+export interface TenantsTable {
+  id: Generated<string>;
+  name: string;
+  created_at: CreatedAt;
+}
+
+export interface ClientsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  name: string;
+  domains: ColumnType<string[], string[] | undefined, string[]>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export type UserType = 'internal' | 'client';
+
+export interface UsersTable {
+  id: Generated<string>;
+  tenant_id: string;
+  email: string;
+  display_name: string;
+  user_type: UserType;
+  client_id: string | null;
+  password_hash: string | null;
+  is_active: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface RolesTable {
+  id: Generated<string>;
+  tenant_id: string;
+  name: string;
+  permissions: ColumnType<string[], string[] | undefined, string[]>;
+  created_at: CreatedAt;
+}
+
+export interface UserRolesTable {
+  tenant_id: string;
+  user_id: string;
+  role_id: string;
+}
+
+export interface SessionsTable {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: CreatedAt;
+  last_seen_at: Timestamp;
+  expires_at: ColumnType<Date, Date, Date>;
+}
+
+export interface TenantSecretsTable {
+  tenant_id: string;
+  name: string;
+  key_id: string;
+  iv: Buffer;
+  ciphertext: Buffer;
+  auth_tag: Buffer;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface AuditLogTable {
+  id: Generated<string>;
+  tenant_id: string;
+  actor_user_id: string | null;
+  action: string;
+  target_type: string;
+  target_id: string | null;
+  details: JSONColumnType<Record<string, unknown>, string | undefined, string>;
+  created_at: CreatedAt;
+}
+
+export interface OutboxEventsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  event_type: string;
+  aggregate_type: string;
+  aggregate_id: string;
+  payload: JSONColumnType<Record<string, unknown>, string, string>;
+  created_at: CreatedAt;
+  published_at: Date | null;
+  attempts: Generated<number>;
+  last_error: string | null;
+}
+
+export interface FeatureFlagsTable {
+  key: string;
+  description: string;
+  default_enabled: boolean;
+}
+
+export interface FeatureFlagTenantsTable {
+  flag_key: string;
+  tenant_id: string;
+  enabled: boolean;
+  updated_at: Timestamp;
+}
+
+export interface ContactsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  client_id: string;
+  full_name: string;
+  email: string | null;
+  phone: string | null;
+  job_title: string | null;
+  is_inactive: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface ScheduleEntriesTable {
+  id: Generated<string>;
+  tenant_id: string;
+  title: string;
+  notes: string | null;
+  starts_at: ColumnType<Date, Date | string, Date | string>;
+  ends_at: ColumnType<Date, Date | string, Date | string>;
+  time_zone: string;
+  is_all_day: boolean;
+  recurrence: string | null;
+  work_item_type: Generated<string>;
+  work_item_id: string | null;
+  created_by: string | null;
+  version: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface ScheduleEntryAssigneesTable {
+  tenant_id: string;
+  schedule_entry_id: string;
+  user_id: string;
+}
+
+export interface Database {
+  tenants: TenantsTable;
+  clients: ClientsTable;
+  users: UsersTable;
+  roles: RolesTable;
+  user_roles: UserRolesTable;
+  sessions: SessionsTable;
+  tenant_secrets: TenantSecretsTable;
+  audit_log: AuditLogTable;
+  outbox_events: OutboxEventsTable;
+  feature_flags: FeatureFlagsTable;
+  feature_flag_tenants: FeatureFlagTenantsTable;
+  contacts: ContactsTable;
+  schedule_entries: ScheduleEntriesTable;
+  schedule_entry_assignees: ScheduleEntryAssigneesTable;
+}
+
+/** Tables whose rows belong to one tenant: the tenant scope helper accepts only these. */
+export type TenantTable = {
+  [K in keyof Database]: Database[K] extends { tenant_id: string } ? K : never;
+}[keyof Database];

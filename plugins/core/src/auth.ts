@@ -1,0 +1,70 @@
+// Request authentication and authorization hooks. Routes declare what they need with
+// `preHandler: app.requireInternal` or `app.requirePermission('system_settings.update')`.
+import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import { Forbidden, Unauthorized } from './errors.js';
+import type { Permission } from './permissions.js';
+import { csrfMatches, findSession, touchSession, type SessionUser } from './services/sessions.js';
+import type { Db } from './tenancy.js';
+
+export const SESSION_COOKIE = 'sb_session';
+export const CSRF_HEADER = 'x-csrf-token';
+const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export interface AuthHooks {
+  /** The signed-in user, or null; loads the session at most once per request. */
+  currentUser(request: FastifyRequest): Promise<SessionUser | null>;
+  requireUser: preHandlerAsyncHookHandler;
+  requireInternal: preHandlerAsyncHookHandler;
+  requirePermission(permission: Permission): preHandlerAsyncHookHandler;
+}
+
+const loaded = new WeakMap<FastifyRequest, Promise<{ user: SessionUser | null; expired: boolean }>>();
+
+export function createAuthHooks(db: Db, sessionTtlMs: number): AuthHooks {
+  const load = (request: FastifyRequest) => {
+    let pending = loaded.get(request);
+    if (!pending) {
+      pending = (async () => {
+        const raw = request.cookies[SESSION_COOKIE];
+        if (!raw) return { user: null, expired: false };
+        const unsigned = request.unsignCookie(raw);
+        if (!unsigned.valid || !unsigned.value) return { user: null, expired: false };
+        const found = await findSession(db, unsigned.value);
+        if (found.status !== 'valid') return { user: null, expired: found.status === 'expired' };
+        if (Date.now() - found.user.lastSeenAt.getTime() > 60_000) await touchSession(db, found.user.sessionId, sessionTtlMs);
+        return { user: found.user, expired: false };
+      })();
+      loaded.set(request, pending);
+    }
+    return pending;
+  };
+
+  const requireUser = async (request: FastifyRequest, _reply: FastifyReply) => {
+    const { user, expired } = await load(request);
+    if (!user) throw new Unauthorized(expired ? 'Your session has expired. Please sign in again.' : 'Please sign in.');
+    if (MUTATING.has(request.method)) {
+      const header = request.headers[CSRF_HEADER];
+      if (!csrfMatches(user.csrfToken, typeof header === 'string' ? header : undefined)) {
+        throw new Forbidden('Missing or invalid CSRF token. Reload the page and try again.');
+      }
+    }
+    request.user = user;
+  };
+
+  const requireInternal = async (request: FastifyRequest, reply: FastifyReply) => {
+    await requireUser(request, reply);
+    if (request.user!.userType !== 'internal') throw new Forbidden('This area is only available to MSP staff.');
+  };
+
+  return {
+    currentUser: async (request) => (await load(request)).user,
+    requireUser,
+    requireInternal,
+    requirePermission: (permission) => async (request, reply) => {
+      await requireInternal(request, reply);
+      if (!request.user!.permissions.includes(permission)) {
+        throw new Forbidden(`You need the ${permission} permission to do this.`);
+      }
+    },
+  };
+}

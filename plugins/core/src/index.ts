@@ -1,0 +1,16 @@
+export { corePlugin, type CoreOptions } from './plugin.js';
+export { describeEdition, type Edition, type EditionInfo, type MicrosoftConsumer } from './edition.js';
+export { AppError, BadRequest, Conflict, Forbidden, NotFound, Unauthorized } from './errors.js';
+export { PERMISSIONS, type Permission } from './permissions.js';
+export { forTenant, isUuid, type Db, type TenantScope } from './tenancy.js';
+export { keyringFromEnv, loadOrCreateKeyFile, keyringToFile, writeKeyFile, keyIdOf, type Keyring } from './services/keyring.js';
+export { createSecretStore, type SecretStore } from './services/secrets.js';
+export { recordAudit, type AuditEntry } from './services/audit.js';
+export { appendEvent, type DomainEvent, type OutboxSubscriber } from './services/outbox.js';
+export type { JobDefinition, JobQueue } from './services/jobs.js';
+export { FEATURE_FLAGS, isFeatureEnabled, setFeatureFlagDefault, setTenantFeatureFlag, type FeatureFlagKey } from './services/feature-flags.js';
+export { createTenant, createUser, countUsers } from './services/users.js';
+export { createClient } from './services/clients.js';
+export { createContact } from './services/contacts.js';
+export { createScheduleEntry } from './services/schedule-entries.js';
+export type { SessionUser } from './services/sessions.js';

@@ -1,0 +1,115 @@
+// switchboard-core: tenancy, auth, secrets, audit, jobs, outbox, feature flags, the edition
+// contract and the PSA records. Other plugins declare `dependencies: ['switchboard-core']` and use
+// the decorators declared below.
+import fp from 'fastify-plugin';
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, preHandlerAsyncHookHandler, FastifyRequest } from 'fastify';
+import type { DatabaseHandle } from '@switchboard/db';
+import { createAuthHooks } from './auth.js';
+import { describeEdition, type Edition, type EditionInfo } from './edition.js';
+import { registerErrorHandling } from './errors.js';
+import type { Permission } from './permissions.js';
+import type { Keyring } from './services/keyring.js';
+import { createSecretStore, type SecretStore } from './services/secrets.js';
+import { createJobQueue, type JobQueue } from './services/jobs.js';
+import { createOutboxRelay, type OutboxRelay } from './services/outbox.js';
+import { registerFeatureFlags } from './services/feature-flags.js';
+import { deleteExpiredSessions, type SessionUser } from './services/sessions.js';
+import type { Db } from './tenancy.js';
+import { authRoutes } from './routes/auth.js';
+import { editionRoutes } from './routes/edition.js';
+import { userRoutes } from './routes/users.js';
+import { settingsRoutes } from './routes/settings.js';
+import { clientRoutes } from './routes/clients.js';
+import { contactRoutes } from './routes/contacts.js';
+import { scheduleEntryRoutes } from './routes/schedule-entries.js';
+
+export interface CoreOptions {
+  database: DatabaseHandle;
+  edition: Edition;
+  keyring: Keyring;
+  /** Keys that sign the session cookie: the first signs, all verify (for rotation). */
+  cookieSecrets: string[];
+  cookieSecure: boolean;
+  sessionTtlMs: number;
+  loginRateLimitPerMinute: number;
+  /** Run job workers and the outbox relay in this process. */
+  runWorkers: boolean;
+  outboxIntervalMs: number;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    db: Db;
+    coreOptions: CoreOptions;
+    edition: EditionInfo;
+    secrets: SecretStore;
+    jobs: JobQueue;
+    outbox: OutboxRelay;
+    currentUser(request: FastifyRequest): Promise<SessionUser | null>;
+    requireUser: preHandlerAsyncHookHandler;
+    requireInternal: preHandlerAsyncHookHandler;
+    requirePermission(permission: Permission): preHandlerAsyncHookHandler;
+  }
+  interface FastifyRequest {
+    /** Set by requireUser / requireInternal / requirePermission. */
+    user: SessionUser | null;
+  }
+}
+
+async function core(app: FastifyInstance, options: CoreOptions) {
+  const db = options.database.db;
+
+  // External plugins.
+  await app.register(cookie, { secret: options.cookieSecrets });
+  await app.register(rateLimit, { global: false });
+
+  // Application services.
+  const jobs = createJobQueue({ connectionString: options.database.connectionString, runWorkers: options.runWorkers, log: app.log });
+  const outbox = createOutboxRelay(db, app.log);
+  app.decorate('db', db);
+  app.decorate('coreOptions', options);
+  app.decorate('edition', describeEdition(options.edition));
+  app.decorate('secrets', createSecretStore(options.keyring));
+  app.decorate('jobs', jobs);
+  app.decorate('outbox', outbox);
+  app.decorateRequest('user', null);
+  const auth = createAuthHooks(db, options.sessionTtlMs);
+  app.decorate('currentUser', auth.currentUser);
+  app.decorate('requireUser', auth.requireUser);
+  app.decorate('requireInternal', auth.requireInternal);
+  app.decorate('requirePermission', auth.requirePermission);
+  registerErrorHandling(app);
+
+  jobs.define({
+    name: 'core.session-cleanup',
+    handler: async () => {
+      await deleteExpiredSessions(db);
+    },
+  });
+
+  app.addHook('onReady', async () => {
+    await registerFeatureFlags(db);
+    await jobs.start();
+    if (options.runWorkers) {
+      await jobs.boss.schedule('core.session-cleanup', '17 * * * *');
+      outbox.start(options.outboxIntervalMs);
+    }
+  });
+  app.addHook('onClose', async () => {
+    await outbox.stop();
+    await jobs.stop();
+  });
+
+  // Routes.
+  await app.register(authRoutes);
+  await app.register(editionRoutes);
+  await app.register(userRoutes);
+  await app.register(settingsRoutes);
+  await app.register(clientRoutes);
+  await app.register(contactRoutes);
+  await app.register(scheduleEntryRoutes);
+}
+
+export const corePlugin = fp(core, { name: 'switchboard-core', fastify: '5.x' });

@@ -1,0 +1,125 @@
+import t from 'tap';
+import { buildTestApp, seedTenant, signIn, TEST_PASSWORD } from '@switchboard/api/testing';
+
+const ctx = await buildTestApp();
+t.teardown(ctx.close);
+const { app, db } = ctx;
+const tenant = await seedTenant(db, 'auth');
+
+t.test('signs in with email and password, and the session identifies the user', async (t) => {
+  const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'ADMIN@auth.test', password: TEST_PASSWORD } });
+  t.equal(res.statusCode, 200);
+  const body = res.json();
+  t.equal(body.user.email, 'admin@auth.test');
+  t.same(body.user.permissions.sort(), ['system_settings.read', 'system_settings.update']);
+  t.type(body.csrfToken, 'string');
+  const cookie = String(res.headers['set-cookie']);
+  t.match(cookie, /sb_session=/);
+  t.match(cookie, /HttpOnly/);
+  t.match(cookie, /SameSite=Lax/);
+  const session = await app.inject({ method: 'GET', url: '/api/auth/session', headers: { cookie: cookie.split(';')[0] } });
+  t.equal(session.statusCode, 200);
+  t.equal(session.json().user.id, tenant.admin.id);
+});
+
+t.test('refuses a wrong password or unknown email with the same message', async (t) => {
+  const wrong = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'tech@auth.test', password: 'nope-nope-nope' } });
+  const unknown = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'nobody@auth.test', password: 'nope-nope-nope' } });
+  t.equal(wrong.statusCode, 401);
+  t.equal(unknown.statusCode, 401);
+  t.equal(wrong.json().message, 'Email or password is incorrect.');
+  t.equal(unknown.json().message, wrong.json().message);
+  t.notOk(wrong.headers['set-cookie']);
+});
+
+t.test('rejects a login body without fields, naming each field', async (t) => {
+  const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: '' } });
+  t.equal(res.statusCode, 400);
+  t.match(res.json().message, /email: is required/);
+  t.match(res.json().message, /password/);
+  t.same(
+    res.json().fields.map((f: { field: string }) => f.field).sort(),
+    ['email', 'password'],
+  );
+});
+
+t.test('without a session, API routes answer 401', async (t) => {
+  const res = await app.inject({ method: 'GET', url: '/api/clients' });
+  t.equal(res.statusCode, 401);
+  t.equal(res.json().message, 'Please sign in.');
+  const forged = await app.inject({ method: 'GET', url: '/api/clients', headers: { cookie: 'sb_session=forged.value' } });
+  t.equal(forged.statusCode, 401);
+});
+
+t.test('logout ends the session', async (t) => {
+  const s = await signIn(app, 'tech@auth.test');
+  t.equal((await s.request('GET', '/api/auth/session')).statusCode, 200);
+  const out = await s.request('POST', '/api/auth/logout');
+  t.equal(out.statusCode, 200);
+  t.match(String(out.headers['set-cookie']), /sb_session=;/);
+  const after = await s.request('GET', '/api/auth/session');
+  t.equal(after.statusCode, 401);
+});
+
+t.test('an expired session is refused with a message saying so', async (t) => {
+  const s = await signIn(app, 'viewer@auth.test');
+  await db.updateTable('sessions').set({ expires_at: new Date(Date.now() - 1000) }).where('user_id', '=', tenant.viewer.id).execute();
+  const res = await s.request('GET', '/api/clients');
+  t.equal(res.statusCode, 401);
+  t.equal(res.json().message, 'Your session has expired. Please sign in again.');
+});
+
+t.test('a disabled user can neither sign in nor keep using a session', async (t) => {
+  const other = await seedTenant(db, 'disabled');
+  const s = await signIn(app, other.technician.email);
+  await db.updateTable('users').set({ is_active: false }).where('id', '=', other.technician.id).execute();
+  t.equal((await s.request('GET', '/api/clients')).statusCode, 401);
+  const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: other.technician.email, password: TEST_PASSWORD } });
+  t.equal(login.statusCode, 401);
+});
+
+t.test('mutations without the CSRF token are refused and change nothing', async (t) => {
+  const s = await signIn(app, 'admin@auth.test');
+  const before = await db.selectFrom('clients').select('id').where('tenant_id', '=', tenant.tenantId).execute();
+  const missing = await s.request('POST', '/api/clients', { name: 'Sneaky' }, { 'x-csrf-token': '' });
+  t.equal(missing.statusCode, 403);
+  t.match(missing.json().message, /CSRF/);
+  const wrong = await s.request('POST', '/api/clients', { name: 'Sneaky' }, { 'x-csrf-token': 'x'.repeat(32) });
+  t.equal(wrong.statusCode, 403);
+  const logout = await s.request('POST', '/api/auth/logout', undefined, { 'x-csrf-token': 'nope' });
+  t.equal(logout.statusCode, 403);
+  const after = await db.selectFrom('clients').select('id').where('tenant_id', '=', tenant.tenantId).execute();
+  t.equal(after.length, before.length);
+  const ok = await s.request('POST', '/api/clients', { name: 'Legit' });
+  t.equal(ok.statusCode, 201);
+});
+
+t.test('login attempts are rate limited per address and account', async (t) => {
+  const attempts = [];
+  for (let i = 0; i < 12; i++) {
+    attempts.push(
+      (await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'ratelimited@auth.test', password: 'wrong-password-x' } })).statusCode,
+    );
+  }
+  t.same(attempts.slice(0, 10), Array(10).fill(401));
+  t.same(attempts.slice(10), [429, 429]);
+  const limited = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'ratelimited@auth.test', password: 'x' } });
+  t.match(limited.json().message, /Too many sign-in attempts/);
+  // Another account from the same address is not locked out.
+  const other = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'admin@auth.test', password: TEST_PASSWORD } });
+  t.equal(other.statusCode, 200);
+});
+
+t.test('sign-in and sign-out are audited', async (t) => {
+  const rows = await db.selectFrom('audit_log').select('action').where('tenant_id', '=', tenant.tenantId).execute();
+  const actions = new Set(rows.map((r) => r.action));
+  t.ok(actions.has('auth.login'));
+  t.ok(actions.has('auth.logout'));
+  t.ok(actions.has('auth.login_failed'));
+});
+
+t.test('unknown routes answer a JSON 404', async (t) => {
+  const res = await app.inject({ method: 'GET', url: '/api/does-not-exist?x=1' });
+  t.equal(res.statusCode, 404);
+  t.equal(res.json().message, 'Route GET /api/does-not-exist not found.');
+});

@@ -1,0 +1,55 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { idParams, okResponse } from '../schemas/common.js';
+import {
+  scheduleEntryInput,
+  scheduleEntryList,
+  scheduleEntryListQuery,
+  scheduleEntryPatch,
+  scheduleEntryResponse,
+} from '../schemas/schedule-entries.js';
+import {
+  createScheduleEntry,
+  deleteScheduleEntry,
+  getScheduleEntry,
+  listScheduleEntries,
+  updateScheduleEntry,
+} from '../services/schedule-entries.js';
+
+export async function scheduleEntryRoutes(app: FastifyInstance) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const preHandler = app.requireInternal;
+
+  r.get('/api/schedule-entries', { preHandler, schema: { querystring: scheduleEntryListQuery, response: { 200: scheduleEntryList } } }, async (req) =>
+    listScheduleEntries(app.db, req.user!.tenantId, req.query),
+  );
+
+  r.get('/api/schedule-entries/:id', { preHandler, schema: { params: idParams, response: { 200: scheduleEntryResponse } } }, async (req) =>
+    getScheduleEntry(app.db, req.user!.tenantId, req.params.id),
+  );
+
+  r.post('/api/schedule-entries', { preHandler, schema: { body: scheduleEntryInput, response: { 201: scheduleEntryResponse } } }, async (req, reply) => {
+    const { tenantId, userId } = req.user!;
+    const entry = await app.db.transaction().execute((trx) => createScheduleEntry(trx, tenantId, userId, req.body));
+    app.outbox.nudge();
+    return reply.code(201).send(entry);
+  });
+
+  r.patch(
+    '/api/schedule-entries/:id',
+    { preHandler, schema: { params: idParams, body: scheduleEntryPatch, response: { 200: scheduleEntryResponse } } },
+    async (req) => {
+      const { tenantId, userId } = req.user!;
+      const entry = await app.db.transaction().execute((trx) => updateScheduleEntry(trx, tenantId, userId, req.params.id, req.body));
+      app.outbox.nudge();
+      return entry;
+    },
+  );
+
+  r.delete('/api/schedule-entries/:id', { preHandler, schema: { params: idParams, response: { 200: okResponse } } }, async (req) => {
+    const { tenantId, userId } = req.user!;
+    await app.db.transaction().execute((trx) => deleteScheduleEntry(trx, tenantId, userId, req.params.id));
+    app.outbox.nudge();
+    return { success: true as const };
+  });
+}

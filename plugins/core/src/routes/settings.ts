@@ -1,0 +1,86 @@
+// Admin APIs for tenant settings that core owns: feature flags and the audit log.
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { listFeatureFlags, setTenantFeatureFlag } from '../services/feature-flags.js';
+import { listAudit, recordAudit } from '../services/audit.js';
+
+const flagResponse = z.object({
+  key: z.string(),
+  description: z.string(),
+  enabled: z.boolean(),
+  defaultEnabled: z.boolean(),
+  tenantOverride: z.boolean().nullable(),
+});
+
+export async function settingsRoutes(app: FastifyInstance) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.get(
+    '/api/feature-flags',
+    { preHandler: app.requirePermission('system_settings.read'), schema: { response: { 200: z.object({ items: z.array(flagResponse) }) } } },
+    async (req) => ({ items: await listFeatureFlags(app.db, req.user!.tenantId) }),
+  );
+
+  r.put(
+    '/api/feature-flags/:key',
+    {
+      preHandler: app.requirePermission('system_settings.update'),
+      schema: {
+        params: z.object({ key: z.string().regex(/^[a-z0-9-]{1,100}$/, 'must be a feature flag key') }),
+        body: z.object({ enabled: z.boolean().nullable() }),
+        response: { 200: flagResponse },
+      },
+    },
+    async (req) => {
+      const { tenantId, userId } = req.user!;
+      return app.db.transaction().execute(async (trx) => {
+        await setTenantFeatureFlag(trx, tenantId, req.params.key, req.body.enabled);
+        await recordAudit(trx, { tenantId, actorUserId: userId, action: 'feature_flag.set', targetType: 'feature_flag', targetId: req.params.key, details: { enabled: req.body.enabled } });
+        return (await listFeatureFlags(trx, tenantId)).find((f) => f.key === req.params.key)!;
+      });
+    },
+  );
+
+  r.get(
+    '/api/audit-log',
+    {
+      preHandler: app.requirePermission('system_settings.read'),
+      schema: {
+        querystring: z.object({
+          limit: z.coerce.number().int().min(1).max(200).default(50),
+          before: z.string().regex(/^\d+$/, 'must be an audit entry id').optional(),
+        }),
+        response: {
+          200: z.object({
+            items: z.array(
+              z.object({
+                id: z.string(),
+                actorUserId: z.string().nullable(),
+                action: z.string(),
+                targetType: z.string(),
+                targetId: z.string().nullable(),
+                details: z.record(z.string(), z.unknown()),
+                createdAt: z.string(),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (req) => {
+      const rows = await listAudit(app.db, req.user!.tenantId, { limit: req.query.limit, beforeId: req.query.before });
+      return {
+        items: rows.map((a) => ({
+          id: a.id,
+          actorUserId: a.actor_user_id,
+          action: a.action,
+          targetType: a.target_type,
+          targetId: a.target_id,
+          details: a.details,
+          createdAt: a.created_at.toISOString(),
+        })),
+      };
+    },
+  );
+}

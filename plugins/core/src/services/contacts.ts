@@ -1,0 +1,86 @@
+// PSA contacts: people at a client. Inactive contacts are kept, never deleted by sync.
+import { sql, type Selectable } from 'kysely';
+import type { ContactsTable } from '@switchboard/db';
+import { forTenant, type Db } from '../tenancy.js';
+import { BadRequest, NotFound } from '../errors.js';
+import type { ContactInput, ContactListQuery, ContactPatch } from '../schemas/contacts.js';
+
+export const toContact = (row: Selectable<ContactsTable>) => ({
+  id: row.id,
+  clientId: row.client_id,
+  fullName: row.full_name,
+  email: row.email,
+  phone: row.phone,
+  jobTitle: row.job_title,
+  isInactive: row.is_inactive,
+  createdAt: row.created_at.toISOString(),
+  updatedAt: row.updated_at.toISOString(),
+});
+
+async function assertClientExists(db: Db, tenantId: string, clientId: string) {
+  const client = await forTenant(db, tenantId).selectFrom('clients').select('id').where('id', '=', clientId).executeTakeFirst();
+  // The client id comes from the body, so it is a field error, not a missing resource.
+  if (!client) throw new BadRequest('clientId: no such client', { fields: [{ field: 'clientId', message: 'no such client' }] });
+}
+
+export async function listContacts(db: Db, tenantId: string, q: ContactListQuery) {
+  let base = forTenant(db, tenantId).selectFrom('contacts');
+  if (q.clientId) base = base.where('client_id', '=', q.clientId);
+  if (!q.includeInactive) base = base.where('is_inactive', '=', false);
+  if (q.search) {
+    const like = `%${q.search.replace(/[\\%_]/g, '\\$&')}%`;
+    base = base.where((eb) => eb.or([eb('full_name', 'ilike', like), eb('email', 'ilike', like)]));
+  }
+  const [rows, count] = await Promise.all([
+    base.selectAll().orderBy(sql`lower(full_name)`).orderBy('id').limit(q.limit).offset(q.offset).execute(),
+    base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { items: rows.map(toContact), total: Number(count.n) };
+}
+
+export async function getContact(db: Db, tenantId: string, id: string) {
+  const row = await forTenant(db, tenantId).selectFrom('contacts').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw new NotFound('Contact');
+  return toContact(row);
+}
+
+export async function createContact(db: Db, tenantId: string, input: ContactInput) {
+  await assertClientExists(db, tenantId, input.clientId);
+  const row = await forTenant(db, tenantId)
+    .insertInto('contacts', {
+      client_id: input.clientId,
+      full_name: input.fullName,
+      email: input.email ?? null,
+      phone: input.phone ?? null,
+      job_title: input.jobTitle ?? null,
+      is_inactive: input.isInactive,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toContact(row);
+}
+
+export async function updateContact(db: Db, tenantId: string, id: string, patch: ContactPatch) {
+  if (patch.clientId) await assertClientExists(db, tenantId, patch.clientId);
+  const row = await forTenant(db, tenantId)
+    .updateTable('contacts')
+    .set({
+      client_id: patch.clientId,
+      full_name: patch.fullName,
+      email: patch.email,
+      phone: patch.phone,
+      job_title: patch.jobTitle,
+      is_inactive: patch.isInactive,
+      updated_at: sql`now()`,
+    })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
+  if (!row) throw new NotFound('Contact');
+  return toContact(row);
+}
+
+export async function deleteContact(db: Db, tenantId: string, id: string) {
+  const res = await forTenant(db, tenantId).deleteFrom('contacts').where('id', '=', id).executeTakeFirst();
+  if (res.numDeletedRows === 0n) throw new NotFound('Contact');
+}

@@ -1,0 +1,73 @@
+// The durable job queue: pg-boss on the application's own database. `send` accepts the caller's
+// transaction so a job enqueued with a write commits or rolls back with it.
+import { CompiledQuery } from 'kysely';
+import PgBoss from 'pg-boss';
+import type { FastifyBaseLogger as Logger } from 'fastify';
+import type { Db } from '../tenancy.js';
+
+export type JobHandler<T> = (job: PgBoss.Job<T>) => Promise<void>;
+
+export interface JobDefinition<T = any> {
+  name: string;
+  handler: JobHandler<T>;
+  /** pg-boss queue options (retries, policy such as 'singleton'). */
+  queue?: Omit<PgBoss.Queue, 'name'>;
+  work?: PgBoss.WorkOptions;
+}
+
+export interface JobQueue {
+  /** Declares a queue and its handler; workers start it when this process runs workers. */
+  define<T>(definition: JobDefinition<T>): void;
+  send<T extends object>(name: string, data: T, options?: PgBoss.SendOptions, trx?: Db): Promise<string | null>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  readonly boss: PgBoss;
+}
+
+export function createJobQueue(opts: { connectionString: string; runWorkers: boolean; log: Logger; poolSize?: number }): JobQueue {
+  const boss = new PgBoss({ connectionString: opts.connectionString, max: opts.poolSize ?? 2 });
+  boss.on('error', (err) => opts.log.error({ err }, 'job queue error'));
+  const definitions = new Map<string, JobDefinition>();
+  let started = false;
+
+  return {
+    boss,
+    define(definition) {
+      if (definitions.has(definition.name)) throw new Error(`Job ${definition.name} is already defined.`);
+      definitions.set(definition.name, definition as JobDefinition);
+    },
+    async send(name, data, options = {}, trx) {
+      if (!trx) return boss.send(name, data, options);
+      // pg-boss runs its insert through the caller's transaction (see DESIGN pitfalls).
+      const db = {
+        executeSql: async (text: string, values: unknown[]) => {
+          const result = await trx.executeQuery(CompiledQuery.raw(text, values));
+          return { rows: result.rows } as any;
+        },
+      };
+      return boss.send(name, data, { ...options, db });
+    },
+    async start() {
+      if (started) return;
+      await boss.start();
+      for (const def of definitions.values()) {
+        await boss.createQueue(def.name, { name: def.name, ...def.queue });
+      }
+      if (opts.runWorkers) {
+        for (const def of definitions.values()) {
+          await boss.work(def.name, { batchSize: 1, ...def.work }, async ([job]) => {
+            const log = opts.log.child({ jobId: job.id, job: def.name });
+            log.debug('job started');
+            await def.handler(job);
+          });
+        }
+      }
+      started = true;
+    },
+    async stop() {
+      if (!started) return;
+      started = false;
+      await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+    },
+  };
+}

@@ -1,0 +1,1 @@
+export { entraPlugin } from './plugin.js';

@@ -1,0 +1,1 @@
+export { microsoftBindingsPlugin } from './plugin.js';
