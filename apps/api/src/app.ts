@@ -19,6 +19,8 @@ export interface BuildAppOptions {
   logger?: import('fastify').FastifyServerOptions['logger'];
   serveWeb?: boolean;
   outboxIntervalMs?: number;
+  /** Called on the bare instance before any plugin, e.g. to add an onRoute hook in tests. */
+  configure?: (app: FastifyInstance) => void;
 }
 
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
@@ -27,8 +29,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     logger: options.logger ?? loggerOptions(config.LOG_LEVEL),
     trustProxy: config.TRUST_PROXY,
     bodyLimit: 1024 * 1024,
-    disableRequestLogging: false,
   });
+  options.configure?.(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 

@@ -12,16 +12,15 @@ export interface Runtime {
 
 export async function prepareRuntime(): Promise<Runtime> {
   let config: Config;
+  let keyring: Keyring;
   try {
     config = loadConfig();
+    keyring = loadKeyring(config);
   } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(1);
-    }
-    throw err;
+    // Configuration problems are the operator's to fix: say what, without a stack trace.
+    console.error(err instanceof ConfigError ? err.message : `Invalid configuration: ${(err as Error).message}`);
+    process.exit(1);
   }
-  const keyring = loadKeyring(config);
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: `${config.dataDir}` });
   await migrateToLatest(database.db);
   return { config, database, keyring };

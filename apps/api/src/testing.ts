@@ -8,6 +8,7 @@ import { migrateToLatest, openDatabase, type DatabaseHandle } from '@switchboard
 import { createTenant, createUser, keyringFromEnv, type Db, type Keyring } from '@switchboard/core';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
+import { loggerOptions } from './logger.js';
 
 export async function createTestDatabase(): Promise<DatabaseHandle> {
   const adminUrl = process.env.TEST_DATABASE_URL;
@@ -48,6 +49,8 @@ export interface TestApp {
   keyring: Keyring;
   /** Every log line written by the app, for checking that secrets never appear. */
   logs: string[];
+  /** Every route the app registered, as `METHOD /url`. */
+  routes: { method: string; url: string }[];
   close(): Promise<void>;
 }
 
@@ -69,8 +72,12 @@ export async function buildTestApp(
       cb();
     },
   });
-  const { loggerOptions } = await import('./logger.js');
+  const routes: { method: string; url: string }[] = [];
   const app = await buildApp({
+    configure: (instance) =>
+      instance.addHook('onRoute', (r) => {
+        for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url });
+      }),
     config,
     database,
     keyring,
@@ -85,6 +92,7 @@ export async function buildTestApp(
     database,
     keyring,
     logs,
+    routes,
     async close() {
       await app.close();
       if (!opts.database) await database.close();

@@ -14,3 +14,4 @@ export { createClient } from './services/clients.js';
 export { createContact } from './services/contacts.js';
 export { createScheduleEntry } from './services/schedule-entries.js';
 export type { SessionUser } from './services/sessions.js';
+export { rotateSecretKey, type RotationResult } from './services/key-rotation.js';

@@ -29,4 +29,5 @@ export const optionalText = (max: number) =>
     .trim()
     .max(max, `must be at most ${max} characters`)
     .nullish()
-    .transform((v) => (v === undefined ? undefined : v || null));
+    .transform((v) => (v === undefined ? undefined : v || null))
+    .optional();

@@ -4,10 +4,12 @@ import { optionalText, pageQuery, text } from './common.js';
 const fields = {
   clientId: z.uuid({ message: 'must be a valid client id' }),
   fullName: text(200),
+  // Trim before checking: an email check placed first would reject a pasted ' jane@acme.com '.
   email: z
-    .email({ message: 'must be a valid email address' })
+    .string()
     .trim()
     .toLowerCase()
+    .pipe(z.email({ message: 'must be a valid email address' }))
     .nullish(),
   phone: optionalText(50),
   jobTitle: optionalText(200),

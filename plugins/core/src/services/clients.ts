@@ -2,7 +2,7 @@
 import { sql, type Selectable } from 'kysely';
 import type { ClientsTable } from '@switchboard/db';
 import { forTenant, type Db } from '../tenancy.js';
-import { NotFound } from '../errors.js';
+import { Conflict, NotFound } from '../errors.js';
 import type { ClientInput, ClientListQuery, ClientPatch } from '../schemas/clients.js';
 
 export const toClient = (row: Selectable<ClientsTable>) => ({
@@ -52,6 +52,10 @@ export async function updateClient(db: Db, tenantId: string, id: string, patch: 
 }
 
 export async function deleteClient(db: Db, tenantId: string, id: string) {
+  // Portal users reference the client without a cascade (deleting people is never a side effect),
+  // so the delete would fail on the foreign key; say why instead.
+  const portalUser = await forTenant(db, tenantId).selectFrom('users').select('id').where('client_id', '=', id).executeTakeFirst();
+  if (portalUser) throw new Conflict('This client still has client-portal users. Remove or move them before deleting the client.');
   const res = await forTenant(db, tenantId).deleteFrom('clients').where('id', '=', id).executeTakeFirst();
   if (res.numDeletedRows === 0n) throw new NotFound('Client');
 }

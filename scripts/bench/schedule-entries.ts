@@ -1,0 +1,434 @@
+// Benchmark: authenticated `GET /api/schedule-entries` (100 rows) on PostgreSQL and on PGlite, as a
+// ratio to a bare Fastify hello-world measured in the same run, plus the API process's RSS after at
+// least 10,000 requests. See docs/BENCHMARKS.md for the method and the latest numbers.
+//
+//   npm run bench
+//
+// Environment (all optional):
+//   BENCH_RUNS=3             measured runs per target (medians are reported)
+//   BENCH_DURATION=10        seconds per measured run
+//   BENCH_WARMUP=3           seconds of warm-up per target before the first run
+//   BENCH_CONNECTIONS=10     concurrent connections
+//   BENCH_DATABASES=postgres,pglite
+//   BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/test
+//                            an existing database to connect to; a fresh sb_bench_<random> database
+//                            is created next to it for the run and dropped afterwards
+//   BENCH_BREAKDOWN=1        also measure diagnostic variants of the route on PostgreSQL (session
+//                            check only, without the zod serializer, ...; see serve.ts)
+//   BENCH_CPU_PROF=<dir>     run the API processes with `node --cpu-prof`, profiles written to <dir>
+//   BENCH_JSON=<file>        also write the raw results as JSON
+//
+// Each server runs in its own child process (serve.ts); autocannon runs here. Targets are measured
+// round-robin (hello, postgres, pglite, hello, ...) so drift on a shared machine hits all of them.
+// Exits non-zero only on errors (a server that does not start, a failed sign-in, a list that is not
+// 100 rows, any non-2xx response or socket error during a run), never on a missed target.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import pg from 'pg';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+const env = process.env;
+const num = (name: string, fallback: number) => {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number, got "${raw}"`);
+  return n;
+};
+const settings = {
+  runs: Math.round(num('BENCH_RUNS', 3)),
+  duration: num('BENCH_DURATION', 10),
+  warmup: num('BENCH_WARMUP', 3),
+  connections: Math.round(num('BENCH_CONNECTIONS', 10)),
+  databases: (env.BENCH_DATABASES || 'postgres,pglite').split(',').map((s) => s.trim()).filter(Boolean) as ('postgres' | 'pglite')[],
+  pgUrl: env.BENCH_PG_URL || 'postgres://postgres@127.0.0.1:5432/test',
+  breakdown: env.BENCH_BREAKDOWN === '1',
+  cpuProfDir: env.BENCH_CPU_PROF || undefined,
+  jsonOut: env.BENCH_JSON || undefined,
+};
+for (const d of settings.databases) if (d !== 'postgres' && d !== 'pglite') throw new Error(`BENCH_DATABASES: unknown database "${d}"`);
+
+const TARGET_RATIO = 0.35;
+const RSS_REQUESTS = 10_000;
+const RSS_LIMIT_MB = 250;
+const ENTRY_COUNT = 100;
+
+// ---------------------------------------------------------------------------------------------
+// Child servers
+
+interface Server {
+  name: string;
+  child: ChildProcess;
+  pid: number;
+  port: number;
+  info: Record<string, unknown>;
+  /** Requests this process has answered so far (warm-up, runs, checks). */
+  served: number;
+  cookie?: string;
+  stop(): Promise<void>;
+}
+
+const children = new Set<ChildProcess>();
+
+async function startServer(name: string, mode: 'hello' | 'api', extraEnv: Record<string, string> = {}, nodeArgs: string[] = []): Promise<Server> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(here, 'serve.ts'), mode], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: { ...env, ...extraEnv, NODE_ENV: 'production' },
+  });
+  children.add(child);
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const lines = createInterface({ input: child.stdout! });
+  const ready = new Promise<Record<string, unknown>>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name}: server did not start within 180 s`)), 180_000);
+    lines.on('line', (line) => {
+      let msg: Record<string, unknown>;
+      try {
+        msg = JSON.parse(line);
+      } catch {
+        return; // stray output
+      }
+      if (msg.ready) {
+        clearTimeout(timer);
+        resolve(msg);
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name}: server exited with code ${code} before it was ready`));
+    });
+  });
+  const info = await ready;
+  return {
+    name,
+    child,
+    pid: child.pid!,
+    port: info.port as number,
+    info,
+    served: 0,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      children.delete(child);
+    },
+  };
+}
+
+/** VmRSS and VmHWM (peak RSS) of a process, in MB, from /proc. */
+function memoryOf(pid: number): { rssMb: number; peakRssMb: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => {
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
+    if (!m) throw new Error(`/proc/${pid}/status has no ${field}`);
+    return Number(m[1]) / 1024;
+  };
+  return { rssMb: kb('VmRSS'), peakRssMb: kb('VmHWM') };
+}
+
+// ---------------------------------------------------------------------------------------------
+// PostgreSQL database for the run
+
+async function createBenchDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `sb_bench_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  let dropped = false;
+  return {
+    url: url.toString(),
+    async drop() {
+      if (dropped) return;
+      dropped = true;
+      const dropper = new pg.Client({ connectionString: adminUrl });
+      await dropper.connect();
+      try {
+        await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await dropper.end();
+      }
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sign-in and checks
+
+async function signIn(server: Server): Promise<string> {
+  const res = await fetch(`http://127.0.0.1:${server.port}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: server.info.email, password: server.info.password }),
+  });
+  server.served++;
+  if (res.status !== 200) throw new Error(`${server.name}: sign-in failed: ${res.status} ${await res.text()}`);
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .find((c) => c.startsWith('sb_session='));
+  if (!cookie) throw new Error(`${server.name}: sign-in set no sb_session cookie`);
+  return cookie;
+}
+
+/** The authenticated list really is 100 rows, and without the cookie it is a 401. */
+async function checkList(server: Server, path = '/api/schedule-entries') {
+  const url = `http://127.0.0.1:${server.port}${path}`;
+  const res = await fetch(url, { headers: { cookie: server.cookie! } });
+  server.served++;
+  const body = await res.text();
+  if (res.status !== 200) throw new Error(`${server.name} ${path}: ${res.status} ${body}`);
+  const json = JSON.parse(body) as { items?: unknown[]; total?: number };
+  if (json.items?.length !== ENTRY_COUNT || json.total !== ENTRY_COUNT) {
+    throw new Error(`${server.name} ${path}: expected ${ENTRY_COUNT} items, got ${json.items?.length} (total ${json.total})`);
+  }
+  return Buffer.byteLength(body);
+}
+
+async function checkUnauthenticated(server: Server) {
+  const res = await fetch(`http://127.0.0.1:${server.port}/api/schedule-entries`);
+  server.served++;
+  await res.arrayBuffer();
+  if (res.status !== 401) throw new Error(`${server.name}: unauthenticated list answered ${res.status}, expected 401`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Load
+
+interface Target {
+  key: string;
+  label: string;
+  server: Server;
+  path: string;
+  authenticated: boolean;
+}
+
+interface RunResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  mean: number;
+  requests: number;
+}
+
+async function load(target: Target, seconds: number, amount?: number): Promise<RunResult> {
+  const result = await autocannon({
+    url: `http://127.0.0.1:${target.server.port}${target.path}`,
+    connections: settings.connections,
+    pipelining: 1,
+    ...(amount ? { amount } : { duration: seconds }),
+    headers: target.authenticated ? { cookie: target.server.cookie! } : {},
+  });
+  target.server.served += result.requests.total;
+  const problems: string[] = [];
+  if (result.errors) problems.push(`${result.errors} socket errors`);
+  if (result.timeouts) problems.push(`${result.timeouts} timeouts`);
+  if (result.non2xx) {
+    const codes = Object.entries(result.statusCodeStats ?? {})
+      .filter(([code]) => !code.startsWith('2'))
+      .map(([code, s]) => `${s.count}x${code}`);
+    problems.push(`${result.non2xx} non-2xx responses (${codes.join(', ')})`);
+  }
+  if (result.requests.total === 0) problems.push('no requests completed');
+  if (problems.length) throw new Error(`${target.label}: ${problems.join(', ')}`);
+  return {
+    rps: result.requests.total / result.duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    mean: result.latency.average,
+    requests: result.requests.total,
+  };
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+};
+
+// ---------------------------------------------------------------------------------------------
+
+function machine() {
+  let cpuModel = cpus()[0]?.model ?? 'unknown';
+  try {
+    const m = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
+    if (m) cpuModel = m[1].trim();
+  } catch {
+    /* not Linux */
+  }
+  return {
+    cpus: cpus().length,
+    cpuModel,
+    memoryGb: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
+    node: process.version,
+  };
+}
+
+async function main() {
+  const started = Date.now();
+  const servers: Server[] = [];
+  let pgDatabase: Awaited<ReturnType<typeof createBenchDatabase>> | undefined;
+  const cleanup = async () => {
+    await Promise.allSettled(servers.map((s) => s.stop()));
+    if (pgDatabase) await pgDatabase.drop().catch((err) => console.error(`could not drop the bench database: ${err.message}`));
+  };
+  const onSignal = () => {
+    for (const c of children) c.kill('SIGTERM');
+    void cleanup().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  const m = machine();
+  const log = (msg: string) => process.stderr.write(`${msg}\n`);
+  log(
+    `bench: ${m.cpus} CPU (${m.cpuModel}), ${m.memoryGb} GB, Node ${m.node}; ` +
+      `${settings.runs} runs x ${settings.duration}s, ${settings.connections} connections, warm-up ${settings.warmup}s`,
+  );
+
+  try {
+    const apiNodeArgs = settings.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${settings.cpuProfDir}`] : [];
+    const hello = await startServer('hello-world', 'hello');
+    servers.push(hello);
+    const targets: Target[] = [{ key: 'hello', label: 'Fastify hello-world', server: hello, path: '/', authenticated: false }];
+    const apis: Record<string, Server> = {};
+    for (const db of settings.databases) {
+      const extra: Record<string, string> = {};
+      if (db === 'postgres') {
+        pgDatabase = await createBenchDatabase(settings.pgUrl);
+        extra.BENCH_DATABASE_URL = pgDatabase.url;
+        if (settings.breakdown) extra.BENCH_DIAG = '1';
+      }
+      log(`bench: starting the API on ${db} (migrate, seed ${ENTRY_COUNT} entries)`);
+      const server = await startServer(`api-${db}`, 'api', extra, apiNodeArgs);
+      servers.push(server);
+      apis[db] = server;
+      server.cookie = await signIn(server);
+      const bytes = await checkList(server);
+      await checkUnauthenticated(server);
+      log(`bench: api-${db} ready (pid ${server.pid}), list response ${bytes} bytes`);
+      targets.push({ key: db, label: `API on ${db === 'postgres' ? 'PostgreSQL' : 'PGlite'}`, server, path: '/api/schedule-entries', authenticated: true });
+    }
+    if (settings.breakdown && apis.postgres) {
+      const s = apis.postgres;
+      for (const path of ['/__bench/list-noschema', '/__bench/list-fast', '/__bench/list-noauth-noschema']) await checkList(s, path);
+      const variants: [string, string][] = [
+        ['/__bench/hello', 'hello-world route inside the app'],
+        ['/__bench/auth', 'session check only (requireInternal)'],
+        ['/__bench/list-noauth', 'list + zod serializer, no session check'],
+        ['/__bench/list-noschema', 'session check + list, no response schema'],
+        ['/__bench/list-fast', 'session check + list, fast-json-stringify'],
+        ['/__bench/list-noauth-noschema', 'list only, no session check, no schema'],
+      ];
+      for (const [path, label] of variants) targets.push({ key: path, label, server: s, path, authenticated: true });
+    }
+
+    for (const t of targets) {
+      log(`bench: warm-up ${t.label} ${t.path}`);
+      await load(t, settings.warmup);
+    }
+    const runs = new Map<string, RunResult[]>(targets.map((t) => [t.key, []]));
+    for (let i = 1; i <= settings.runs; i++) {
+      for (const t of targets) {
+        const r = await load(t, settings.duration);
+        runs.get(t.key)!.push(r);
+        log(`bench: run ${i}/${settings.runs} ${t.label.padEnd(42)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms`);
+      }
+    }
+
+    // RSS of each API process once it has answered at least 10,000 requests.
+    const memory: Record<string, { served: number; rssMb: number; peakRssMb: number }> = {};
+    for (const t of targets.filter((x) => x.key === 'postgres' || x.key === 'pglite')) {
+      if (t.server.served < RSS_REQUESTS) await load(t, 0, RSS_REQUESTS - t.server.served);
+      await checkList(t.server);
+      memory[t.key] = { served: t.server.served, ...memoryOf(t.server.pid) };
+    }
+    const helloMemory = memoryOf(hello.pid);
+
+    const summary = targets.map((t) => {
+      const rs = runs.get(t.key)!;
+      return {
+        key: t.key,
+        label: t.label,
+        path: t.path,
+        rps: median(rs.map((r) => r.rps)),
+        rpsMin: Math.min(...rs.map((r) => r.rps)),
+        rpsMax: Math.max(...rs.map((r) => r.rps)),
+        p50: median(rs.map((r) => r.p50)),
+        p99: median(rs.map((r) => r.p99)),
+        runs: rs,
+      };
+    });
+    const helloRps = summary[0].rps;
+
+    // Report (stdout): markdown.
+    const out: string[] = [];
+    const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+    const pct = (n: number) => `${(n * 100).toFixed(1)}%`;
+    out.push(`## Switchboard benchmark: GET /api/schedule-entries (${ENTRY_COUNT} rows)`);
+    out.push('');
+    out.push(`Machine: ${m.cpus} CPU (${m.cpuModel}), ${m.memoryGb} GB RAM, Node ${m.node}.`);
+    out.push(
+      `Load: autocannon, ${settings.connections} connections, ${settings.runs} runs x ${settings.duration}s per target after ${settings.warmup}s warm-up, round-robin; medians shown (req/s range across runs in brackets).`,
+    );
+    out.push('');
+    out.push('| Target | req/s (median) | range | p50 ms | p99 ms | vs hello-world | target | met |');
+    out.push('|---|---:|---:|---:|---:|---:|---:|:---:|');
+    for (const s of summary.filter((x) => ['hello', 'postgres', 'pglite'].includes(x.key))) {
+      const ratio = s.rps / helloRps;
+      const isPg = s.key === 'postgres';
+      out.push(
+        `| ${s.label} | ${fmt(s.rps)} | ${fmt(s.rpsMin)}–${fmt(s.rpsMax)} | ${s.p50} | ${s.p99} | ${s.key === 'hello' ? '100%' : pct(ratio)} | ${isPg ? `≥ ${pct(TARGET_RATIO)}` : '–'} | ${isPg ? (ratio >= TARGET_RATIO ? 'yes' : 'no') : '–'} |`,
+      );
+    }
+    out.push('');
+    out.push('| API process | requests answered | RSS MB | peak RSS MB | target | met |');
+    out.push('|---|---:|---:|---:|---:|:---:|');
+    for (const [key, mem] of Object.entries(memory)) {
+      out.push(
+        `| ${key === 'postgres' ? 'PostgreSQL' : 'PGlite (in-process)'} | ${fmt(mem.served)} | ${mem.rssMb.toFixed(0)} | ${mem.peakRssMb.toFixed(0)} | < ${RSS_LIMIT_MB} | ${mem.rssMb < RSS_LIMIT_MB ? 'yes' : 'no'} |`,
+      );
+    }
+    out.push(`| (hello-world, for reference) | ${fmt(hello.served)} | ${helloMemory.rssMb.toFixed(0)} | ${helloMemory.peakRssMb.toFixed(0)} | – | – |`);
+    const breakdown = summary.filter((x) => x.key.startsWith('/__bench/'));
+    if (breakdown.length) {
+      out.push('');
+      out.push('Breakdown on PostgreSQL (diagnostic routes in the same API process, same cookie):');
+      out.push('');
+      out.push('| Variant | path | req/s (median) | µs/request | p99 ms | vs hello-world |');
+      out.push('|---|---|---:|---:|---:|---:|');
+      for (const s of [summary.find((x) => x.key === 'postgres')!, ...breakdown]) {
+        out.push(`| ${s.label} | \`${s.path}\` | ${fmt(s.rps)} | ${fmt(1e6 / s.rps)} | ${s.p99} | ${pct(s.rps / helloRps)} |`);
+      }
+    }
+    out.push('');
+    out.push(`Total time ${((Date.now() - started) / 1000).toFixed(0)} s.`);
+    process.stdout.write(`${out.join('\n')}\n`);
+
+    if (settings.jsonOut) {
+      writeFileSync(settings.jsonOut, JSON.stringify({ machine: m, settings, summary, memory, helloMemory }, null, 2));
+    }
+  } finally {
+    await cleanup();
+  }
+}
+
+main().catch((err) => {
+  console.error(`bench failed: ${err instanceof Error ? err.stack ?? err.message : err}`);
+  for (const c of children) c.kill('SIGTERM');
+  process.exit(1);
+});

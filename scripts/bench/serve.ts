@@ -1,0 +1,193 @@
+// A server under test for the benchmark, run as its own process so its RSS is its own and the load
+// generator does not share its event loop. Started by schedule-entries.ts; not meant to be run by hand.
+//
+//   node --import tsx scripts/bench/serve.ts hello
+//     bare Fastify 5, `GET /` -> {"hello":"world"}
+//   node --import tsx scripts/bench/serve.ts api
+//     the real app (buildApp) on BENCH_DATABASE_URL (an empty PostgreSQL database the parent created
+//     and will drop) or, without it, on in-memory PGlite; migrated and seeded with one tenant, one
+//     admin and exactly 100 schedule entries assigned to that admin.
+//
+// When ready it prints one JSON line on stdout: {"ready":true,"port":...,...}. SIGTERM closes the
+// app and the database and exits 0 (so `--cpu-prof` can write its profile).
+//
+// BENCH_DIAG=1 (api mode) adds diagnostic routes that take the real route apart, for profiling:
+//   /__bench/hello              a hello-world route inside the full app (all plugins and hooks)
+//   /__bench/auth               the session check (requireInternal) and nothing else
+//   /__bench/list-noauth        the list with the zod response serializer, tenant fixed, no session
+//   /__bench/list-noschema      session check + list, no response schema (plain JSON.stringify)
+//   /__bench/list-noauth-noschema  the list alone, no session check, no response schema
+//   /__bench/list-fast          session check + list, serialized with fast-json-stringify
+//                               (a JSON-Schema response schema) instead of zod
+import { randomBytes } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import fastJson from 'fast-json-stringify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { migrateToLatest, openDatabase, type DatabaseHandle } from '@switchboard/db';
+import { createScheduleEntry, createTenant, createUser, keyringFromEnv } from '@switchboard/core';
+import { buildApp, loadConfig } from '@switchboard/api';
+// Not exported by @switchboard/core; only the diagnostic routes use them.
+import { listScheduleEntries } from '../../plugins/core/src/services/schedule-entries.js';
+import { scheduleEntryList, scheduleEntryListQuery } from '../../plugins/core/src/schemas/schedule-entries.js';
+
+export const BENCH_EMAIL = 'bench-admin@bench.test';
+export const BENCH_PASSWORD = 'bench password that is long enough';
+export const ENTRY_COUNT = 100;
+
+type EntryInput = Parameters<typeof createScheduleEntry>[3];
+
+async function seed(database: DatabaseHandle): Promise<{ tenantId: string; adminId: string }> {
+  return database.db.transaction().execute(async (trx) => {
+    const { id: tenantId } = await createTenant(trx, 'Bench tenant');
+    const admin = await createUser(trx, tenantId, {
+      email: BENCH_EMAIL,
+      displayName: 'Bench Admin',
+      userType: 'internal',
+      password: BENCH_PASSWORD,
+      roleNames: ['Admin'],
+    });
+    const day0 = Date.UTC(2026, 0, 5, 8, 0, 0);
+    for (let i = 0; i < ENTRY_COUNT; i++) {
+      const allDay = i % 10 === 9;
+      const start = new Date(day0 + Math.floor(i / 4) * 86_400_000 + (i % 4) * 2 * 3_600_000);
+      const input: EntryInput = allDay
+        ? {
+            title: `All-day entry ${i}`,
+            notes: null,
+            start: start.toISOString().slice(0, 10),
+            end: new Date(start.getTime() + 86_400_000).toISOString().slice(0, 10),
+            timeZone: 'Europe/Berlin',
+            allDay: true,
+            recurrence: null,
+            workItemType: 'ad_hoc',
+            workItemId: null,
+            assigneeIds: [admin.id],
+          }
+        : {
+            title: `Onsite visit ${i}: quarterly maintenance window`,
+            notes: i % 3 === 0 ? `Bring the replacement switch. Contact the office manager on arrival (entry ${i}).` : null,
+            start: start.toISOString(),
+            end: new Date(start.getTime() + 90 * 60_000).toISOString(),
+            timeZone: 'Europe/Berlin',
+            allDay: false,
+            recurrence: i % 25 === 0 ? 'FREQ=WEEKLY;BYDAY=MO' : null,
+            workItemType: i % 2 === 0 ? 'ticket' : 'appointment',
+            workItemId: i % 2 === 0 ? `T-${10_000 + i}` : null,
+            assigneeIds: [admin.id],
+          };
+      await createScheduleEntry(trx, tenantId, admin.id, input);
+    }
+    return { tenantId, adminId: admin.id };
+  });
+}
+
+function registerDiagnostics(app: FastifyInstance, tenantId: string) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const preHandler = app.requireInternal;
+  const list = (tid: string, query: unknown) => listScheduleEntries(app.db, tid, scheduleEntryListQuery.parse(query));
+  r.get('/__bench/hello', async () => ({ hello: 'world' }));
+  r.get('/__bench/auth', { preHandler }, async () => ({ ok: true }));
+  r.get('/__bench/list-noauth', { schema: { response: { 200: scheduleEntryList } } }, async (req) => list(tenantId, req.query));
+  r.get('/__bench/list-noschema', { preHandler }, async (req) => list(req.user!.tenantId, req.query));
+  r.get('/__bench/list-noauth-noschema', async (req) => list(tenantId, req.query));
+  // Same shape as scheduleEntryList, as JSON Schema, compiled by fast-json-stringify.
+  const str = { type: 'string' } as const;
+  const nullableStr = { type: ['string', 'null'] } as const;
+  const fastSchema = {
+    type: 'object',
+    properties: {
+      items: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: {
+            id: str, title: str, notes: nullableStr, start: str, end: str, timeZone: str, allDay: { type: 'boolean' },
+            recurrence: nullableStr, workItemType: str, workItemId: nullableStr, assigneeIds: { type: 'array', items: str },
+            version: { type: 'number' }, createdAt: str, updatedAt: str,
+          },
+          required: ['id', 'title', 'notes', 'start', 'end', 'timeZone', 'allDay', 'recurrence', 'workItemType', 'workItemId', 'assigneeIds', 'version', 'createdAt', 'updatedAt'],
+        },
+      },
+      total: { type: 'number' },
+    },
+    required: ['items', 'total'],
+  };
+  app.get(
+    '/__bench/list-fast',
+    {
+      preHandler,
+      schema: { response: { 200: fastSchema } },
+      // Fastify's own default serializer (fast-json-stringify) for this route, instead of the app's zod one.
+      serializerCompiler: ({ schema }) => fastJson(schema as object),
+    },
+    async (req) => list(req.user!.tenantId, req.query),
+  );
+}
+
+async function serveHello() {
+  const app = Fastify();
+  app.get('/', async () => ({ hello: 'world' }));
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  return { app, info: {} as Record<string, unknown>, close: async () => app.close() };
+}
+
+async function serveApi() {
+  const url = process.env.BENCH_DATABASE_URL;
+  const database = url ? await openDatabase({ databaseUrl: url }) : await openDatabase({ inMemory: true });
+  await migrateToLatest(database.db);
+  const { tenantId, adminId } = await seed(database);
+  const keyring = keyringFromEnv(randomBytes(32).toString('base64'));
+  const app = await buildApp({
+    config: loadConfig({ SWITCHBOARD_WORKERS: 'off', LOG_LEVEL: 'warn' }),
+    database,
+    keyring,
+    serveWeb: false,
+  });
+  if (process.env.BENCH_DIAG === '1') registerDiagnostics(app, tenantId);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  return {
+    app,
+    info: { kind: database.kind, email: BENCH_EMAIL, password: BENCH_PASSWORD, tenantId, adminId, entries: ENTRY_COUNT },
+    close: async () => {
+      await app.close();
+      await database.close();
+    },
+  };
+}
+
+async function main() {
+  const mode = process.argv[2];
+  if (mode !== 'hello' && mode !== 'api') throw new Error('usage: serve.ts hello|api');
+  const server = mode === 'hello' ? await serveHello() : await serveApi();
+  const address = server.app.server.address();
+  if (!address || typeof address === 'string') throw new Error('server has no TCP address');
+  let closing = false;
+  const shutdown = async () => {
+    if (closing) return;
+    closing = true;
+    try {
+      await server.close();
+      process.exit(0);
+    } catch (err) {
+      console.error(err);
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+  // The parent can also ask for our own view of memory over stdin (one line, "memory").
+  process.stdin.setEncoding('utf8');
+  process.stdin.on('data', (chunk: string) => {
+    for (const line of chunk.split('\n')) {
+      if (line.trim() === 'memory') process.stdout.write(`${JSON.stringify({ memory: process.memoryUsage() })}\n`);
+      if (line.trim() === 'exit') void shutdown();
+    }
+  });
+  process.stdin.on('end', () => void shutdown());
+  process.stdout.write(`${JSON.stringify({ ready: true, mode, port: address.port, pid: process.pid, ...server.info })}\n`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
