@@ -175,11 +175,13 @@ async function main() {
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
-  // The parent can also ask for our own view of memory over stdin (one line, "memory").
+  // The parent can also ask for our own view of memory over stdin (one line, "memory" or "gc").
   process.stdin.setEncoding('utf8');
   process.stdin.on('data', (chunk: string) => {
     for (const line of chunk.split('\n')) {
-      if (line.trim() === 'memory') process.stdout.write(`${JSON.stringify({ memory: process.memoryUsage() })}\n`);
+      // With --expose-gc, "gc" runs a full collection first (tells retained memory from garbage).
+      if (line.trim() === 'gc') (globalThis as { gc?: () => void }).gc?.();
+      if (line.trim() === 'memory' || line.trim() === 'gc') process.stdout.write(`${JSON.stringify({ memory: process.memoryUsage() })}\n`);
       if (line.trim() === 'exit') void shutdown();
     }
   });

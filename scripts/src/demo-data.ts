@@ -21,7 +21,7 @@ const CLIENTS = [
 const VISITS = ['Quarterly network review', 'Firewall firmware update', 'New starter laptop setup', 'Backup restore test', 'Printer fleet check', 'Microsoft 365 licence review'];
 
 /** Seeds the demo tenant unless it exists; returns whether it seeded. */
-export async function seedDemo(db: Db, now = DateTime.now()): Promise<boolean> {
+export async function seedDemo(db: Db, now: DateTime = DateTime.now()): Promise<boolean> {
   const exists = await db.selectFrom('users').select('id').where('email', '=', DEMO_ADMIN.email).executeTakeFirst();
   if (exists) return false;
   await db.transaction().execute(async (trx) => {

@@ -14,6 +14,8 @@ const recurrence = z
   .transform((v) => v.replace(/^RRULE:/i, '').toUpperCase())
   .refine((v) => {
     if (!/(^|;)FREQ=/.test(v)) return false;
+    // rrule accepts INTERVAL=-1 (expanding it then never ends), INTERVAL=0 and COUNT=abc.
+    if (/(^|;)(INTERVAL|COUNT)=(?![1-9]\d*(;|$))/.test(v)) return false;
     try {
       rrule.rrulestr(`RRULE:${v}`);
       return true;

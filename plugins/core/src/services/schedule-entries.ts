@@ -2,6 +2,7 @@
 // in the same transaction, which is what calendar sync listens to.
 import { sql, type Selectable } from 'kysely';
 import rrule from 'rrule';
+import { DateTime } from 'luxon';
 import type { ScheduleEntriesTable } from '@switchboard/db';
 import { forTenant, type Db } from '../tenancy.js';
 import { BadRequest, Conflict, NotFound } from '../errors.js';
@@ -60,13 +61,31 @@ export async function getScheduleEntry(db: Db, tenantId: string, id: string) {
   return toScheduleEntry(row);
 }
 
+// rrule expands in floating time (UTC dates standing for wall-clock times). A series recurs on the
+// wall clock of its zone, as calendars expand it: BYDAY=MO is the local Monday, 09:00 stays 09:00
+// across daylight saving. All-day entries are stored as UTC midnights, so their zone is UTC.
+const toFloating = (d: Date, zone: string) => DateTime.fromJSDate(d, { zone }).setZone('utc', { keepLocalTime: true }).toJSDate();
+const fromFloating = (d: Date, zone: string) => DateTime.fromJSDate(d, { zone: 'utc' }).setZone(zone, { keepLocalTime: true }).toJSDate();
+const DAY_MS = 86_400_000;
+
 /** Does a recurring series have an occurrence overlapping [from, to)? */
 function recursWithin(row: Row, from: Date | undefined, to: Date | undefined): boolean {
   if (!row.recurrence || !from) return true;
+  const zone = row.is_all_day ? 'utc' : row.time_zone;
   const duration = row.ends_at.getTime() - row.starts_at.getTime();
-  const rule = new rrule.RRule({ ...rrule.rrulestr(`RRULE:${row.recurrence}`).origOptions, dtstart: row.starts_at });
-  const hit = rule.after(new Date(from.getTime() - duration), false);
-  return hit !== null && (!to || hit < to);
+  const rule = new rrule.RRule({ ...rrule.rrulestr(`RRULE:${row.recurrence}`).origOptions, dtstart: toFloating(row.starts_at, zone) });
+  // An occurrence overlaps when it starts after `from - duration`. Floating and real times differ
+  // by less than a day, so scan from a day earlier and convert each occurrence back.
+  const earliest = from.getTime() - duration;
+  let hit: Date | undefined;
+  rule.all((occurrence) => {
+    if (occurrence.getTime() < earliest - DAY_MS) return true;
+    const real = fromFloating(occurrence, zone);
+    if (real.getTime() <= earliest) return true;
+    hit = real;
+    return false;
+  });
+  return hit !== undefined && (!to || hit < to);
 }
 
 export async function listScheduleEntries(db: Db, tenantId: string, q: ScheduleEntryListQuery) {

@@ -1,0 +1,51 @@
+import t from 'tap';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { openDatabase } from './connection.js';
+import { migrateToLatest } from './migrate.js';
+
+t.test('the embedded database keeps its data across a stop and start', async (t) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sb-data-'));
+  const first = await openDatabase({ dataDir });
+  t.equal(first.kind, 'pglite');
+  t.same(await migrateToLatest(first.db), ['0001_foundation']);
+  await first.db.insertInto('tenants').values({ name: 'Persisted MSP' }).execute();
+  await first.close();
+
+  const second = await openDatabase({ dataDir });
+  t.same(await migrateToLatest(second.db), [], 'migrations are not applied twice');
+  const rows = await second.db.selectFrom('tenants').select('name').execute();
+  t.same(rows, [{ name: 'Persisted MSP' }]);
+  await second.close();
+});
+
+t.test('the embedded database is served over the PostgreSQL protocol to plain pg clients', async (t) => {
+  const handle = await openDatabase({ inMemory: true });
+  t.teardown(handle.close);
+  t.match(handle.connectionString, /^postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres/);
+  const client = new pg.Client({ connectionString: handle.connectionString });
+  await client.connect();
+  const res = await client.query('select 41 + 1 as answer');
+  t.equal(res.rows[0].answer, 42);
+  await client.end();
+});
+
+t.test('a transaction on one connection does not interleave with another on the embedded database', async (t) => {
+  const handle = await openDatabase({ inMemory: true });
+  t.teardown(handle.close);
+  await sql`create table counter (n int)`.execute(handle.db);
+  await sql`insert into counter values (0)`.execute(handle.db);
+  await Promise.all(
+    Array.from({ length: 5 }, () =>
+      handle.db.transaction().execute(async (trx) => {
+        const { rows } = await sql<{ n: number }>`select n from counter`.execute(trx);
+        await sql`update counter set n = ${rows[0].n + 1}`.execute(trx);
+      }),
+    ),
+  );
+  const { rows } = await sql<{ n: number }>`select n from counter`.execute(handle.db);
+  t.equal(rows[0].n, 5, 'no lost update');
+});
