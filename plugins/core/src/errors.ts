@@ -18,6 +18,15 @@ export class BadRequest extends AppError {
   constructor(message: string, details?: Record<string, unknown>) {
     super(400, message, details);
   }
+
+  /** A 400 about input fields, shaped like a schema failure so the UI can show it by each field. */
+  static fields(problems: { field: string; message: string }[]): BadRequest {
+    return new BadRequest(`Invalid request: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`, { fields: problems });
+  }
+
+  static field(field: string, message: string): BadRequest {
+    return BadRequest.fields([{ field, message }]);
+  }
 }
 export class Unauthorized extends AppError {
   constructor(message = 'Please sign in.') {

@@ -140,6 +140,16 @@ t.test("another tenant's client is invisible: 404 to read, change or delete, nev
   t.same(after, before);
 });
 
+t.test('ids and tenant ids in a body are ignored, so a client cannot be moved to another tenant', async (t) => {
+  const own = (await admin.request('POST', '/api/clients', { name: 'Stay Home', tenant_id: tenantB.tenantId, tenantId: tenantB.tenantId })).json();
+  const res = await admin.request('PATCH', `/api/clients/${own.id}`, { name: 'Still Home', id: tenantB.client.id, tenant_id: tenantB.tenantId, tenantId: tenantB.tenantId });
+  t.equal(res.statusCode, 200);
+  t.same(res.json().id, own.id);
+  const row = await db.selectFrom('clients').select(['id', 'tenant_id', 'name']).where('id', '=', own.id).executeTakeFirstOrThrow();
+  t.same(row, { id: own.id, tenant_id: tenantA.tenantId, name: 'Still Home' });
+  t.equal((await db.selectFrom('clients').select('name').where('id', '=', tenantB.client.id).executeTakeFirstOrThrow()).name, 'Client of clients-b');
+});
+
 t.test('client-portal users may not use the client routes', async (t) => {
   const portal = await signIn(app, tenantA.clientUser.email);
   const attempts = [

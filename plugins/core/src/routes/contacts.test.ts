@@ -140,7 +140,7 @@ t.test("a contact cannot be put at another tenant's client", async (t) => {
   const own = (await admin.request('POST', '/api/contacts', { clientId: tenantA.client.id, fullName: 'Mine' })).json();
   const moved = await admin.request('PATCH', `/api/contacts/${own.id}`, { clientId: tenantB.client.id });
   t.equal(moved.statusCode, 400);
-  t.equal(moved.json().message, 'clientId: no such client');
+  t.equal(moved.json().message, 'Invalid request: clientId: no such client');
   t.equal((await admin.request('GET', `/api/contacts/${own.id}`)).json().clientId, tenantA.client.id);
   const smuggled = await db.selectFrom('contacts').select('id').where('client_id', '=', tenantB.client.id).execute();
   t.same(smuggled.map((c) => c.id), [foreignContact.id]);

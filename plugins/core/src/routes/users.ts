@@ -27,7 +27,8 @@ const toUser = (u: Awaited<ReturnType<typeof getUser>>) => ({
 });
 
 const newUser = z.object({
-  email: z.email({ message: 'must be a valid email address' }).trim(),
+  // Trim before checking, or a pasted ' jane@msp.com ' is refused as invalid.
+  email: z.string().trim().pipe(z.email({ message: 'must be a valid email address' })),
   displayName: text(200),
   userType: z.enum(['internal', 'client']),
   password: z.string().min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`).max(1024).optional(),

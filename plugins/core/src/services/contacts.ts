@@ -20,7 +20,7 @@ export const toContact = (row: Selectable<ContactsTable>) => ({
 async function assertClientExists(db: Db, tenantId: string, clientId: string) {
   const client = await forTenant(db, tenantId).selectFrom('clients').select('id').where('id', '=', clientId).executeTakeFirst();
   // The client id comes from the body, so it is a field error, not a missing resource.
-  if (!client) throw new BadRequest('clientId: no such client', { fields: [{ field: 'clientId', message: 'no such client' }] });
+  if (!client) throw BadRequest.field('clientId', 'no such client');
 }
 
 export async function listContacts(db: Db, tenantId: string, q: ContactListQuery) {

@@ -132,8 +132,7 @@ async function assertAssignable(db: Db, tenantId: string, userIds: string[]) {
     .execute();
   const unknown = userIds.filter((id) => !found.some((u) => u.id === id));
   if (unknown.length) {
-    const message = `no active internal user with id ${unknown.join(', ')}`;
-    throw new BadRequest(`assigneeIds: ${message}`, { fields: [{ field: 'assigneeIds', message }] });
+    throw BadRequest.field('assigneeIds', `no active internal user with id ${unknown.join(', ')}`);
   }
 }
 
@@ -185,9 +184,7 @@ export async function updateScheduleEntry(trx: Db, tenantId: string, actorUserId
   const before = toScheduleEntry(current);
   const merged = { ...before, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) } as ScheduleEntry;
   const problems = timeProblems(merged);
-  if (problems.length) {
-    throw new BadRequest(`Invalid request: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`, { fields: problems });
-  }
+  if (problems.length) throw BadRequest.fields(problems);
   if (patch.assigneeIds) await assertAssignable(trx, tenantId, patch.assigneeIds);
   await forTenant(trx, tenantId)
     .updateTable('schedule_entries')

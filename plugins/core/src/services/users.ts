@@ -26,13 +26,13 @@ export async function createTenant(trx: Db, name: string): Promise<{ id: string 
 
 export async function createUser(trx: Db, tenantId: string, input: NewUser) {
   if (input.password !== undefined && input.password.length < MIN_PASSWORD_LENGTH) {
-    throw new BadRequest(`password: must be at least ${MIN_PASSWORD_LENGTH} characters`);
+    throw BadRequest.field('password', `must be at least ${MIN_PASSWORD_LENGTH} characters`);
   }
   const scope = forTenant(trx, tenantId);
   if (input.userType === 'client') {
-    if (!input.clientId) throw new BadRequest('clientId: client-portal users must belong to a client');
+    if (!input.clientId) throw BadRequest.field('clientId', 'client-portal users must belong to a client');
     const client = await scope.selectFrom('clients').select('id').where('id', '=', input.clientId).executeTakeFirst();
-    if (!client) throw new BadRequest('clientId: no such client');
+    if (!client) throw BadRequest.field('clientId', 'no such client');
   }
   const email = input.email.trim().toLowerCase();
   const taken = await trx.selectFrom('users').select('id').where((eb) => eb(eb.fn('lower', ['email']), '=', email)).executeTakeFirst();
@@ -51,7 +51,7 @@ export async function createUser(trx: Db, tenantId: string, input: NewUser) {
   if (roleNames.length > 0) {
     const roles = await scope.selectFrom('roles').select(['id', 'name']).where('name', 'in', roleNames).execute();
     const missing = roleNames.filter((n) => !roles.some((r) => r.name === n));
-    if (missing.length) throw new BadRequest(`roles: unknown role ${missing.join(', ')}`);
+    if (missing.length) throw BadRequest.field('roles', `unknown role ${missing.join(', ')}`);
     await scope.insertInto('user_roles', roles.map((r) => ({ user_id: user.id, role_id: r.id }))).execute();
   }
   return user;
