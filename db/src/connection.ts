@@ -1,8 +1,7 @@
 // Opens the database: real PostgreSQL when a URL is given, otherwise embedded PGlite served over
 // pglite-socket, so the application always talks through `pg` (one driver path for both).
 import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import type { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
@@ -33,8 +32,11 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   }
   const dataDir = options.inMemory ? undefined : options.dataDir ?? './data';
   if (dataDir) mkdirSync(dataDir, { recursive: true });
+  // Loaded only here: a PostgreSQL deployment never pays for the embedded engine.
+  const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite-socket')]);
   const pglite = dataDir ? new PGlite(`${dataDir}/pgdata`) : new PGlite();
   await pglite.waitReady;
+  releaseParsedMessages(pglite);
   // The embedded server runs one statement at a time and keeps a transaction on its connection;
   // a handful of connections is plenty and keeps the queue short.
   const poolSize = options.poolSize ?? 4;
@@ -65,5 +67,18 @@ function fromConnectionString(
       await db.destroy();
       await closeUnderlying();
     },
+  };
+}
+
+/**
+ * PGlite 0.4.6 parses every backend message into an array that only `execProtocol` clears, so the
+ * raw streaming path pglite-socket uses keeps every row ever returned (~80 KB per 100-row query;
+ * reproduced by scripts/bench/pglite-socket-growth.ts). Serving the socket through `execProtocol`
+ * clears it on every call; errors stay in the returned bytes, as the wire protocol expects.
+ */
+function releaseParsedMessages(pglite: PGlite): void {
+  pglite.execProtocolRawStream = async (message, { syncToFs = true, onRawData }) => {
+    const { data } = await pglite.execProtocol(message, { syncToFs, throwOnError: false });
+    if (data.length > 0) onRawData(data);
   };
 }

@@ -38,6 +38,10 @@ for (let i = 0; i < profile.samples.length; i++) {
   self.set(profile.samples[i], (self.get(profile.samples[i]) ?? 0) + dt);
 }
 const total = [...self.values()].reduce((a, b) => a + b, 0);
+// Busy time: everything but (idle), the base for the percentages.
+let idle = 0;
+for (const [id, t] of self) if (byId.get(id)!.callFrame.functionName === '(idle)') idle += t;
+const busy = total - idle;
 
 function packageOf(url: string): string {
   if (!url) return '(native/V8)';
@@ -64,17 +68,18 @@ for (const [id, t] of self) {
   const n = byId.get(id)!;
   const name = n.callFrame.functionName;
   const special = ['(garbage collector)', '(idle)', '(program)'].includes(name) ? name : undefined;
+  if (name === '(idle)') continue;
   add(byPackage, special ?? packageOf(n.callFrame.url), t);
   add(byFunction, label(n), t);
 }
 
 const ms = (us: number) => (us / 1000).toFixed(0).padStart(8);
-const pct = (us: number) => `${((us / total) * 100).toFixed(1).padStart(5)}%`;
+const pct = (us: number) => `${((us / busy) * 100).toFixed(1).padStart(5)}%`;
 const print = (title: string, m: Map<string, number>) => {
   console.log(`\n${title}`);
   for (const [k, v] of [...m].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${ms(v)} ms ${pct(v)}  ${k}`);
 };
-console.log(`${file}: ${(total / 1e6).toFixed(1)} s sampled`);
+console.log(`${file}: ${(total / 1e6).toFixed(1)} s sampled, ${(busy / 1e6).toFixed(1)} s busy (percentages are of busy time)`);
 print('Self time by package', byPackage);
 print('Self time by function', byFunction);
 
@@ -84,6 +89,7 @@ if (pattern) {
   const inclusive = new Map<string, number>();
   for (let i = 0; i < profile.samples.length; i++) {
     const dt = profile.timeDeltas[i + 1] ?? 0;
+    if (byId.get(profile.samples[i])!.callFrame.functionName === '(idle)') continue;
     const seen = new Set<string>();
     for (let id: number | undefined = profile.samples[i]; id !== undefined; id = parent.get(id)) {
       const l = label(byId.get(id)!);

@@ -13,6 +13,8 @@
 //
 // BENCH_DIAG=1 (api mode) adds diagnostic routes that take the real route apart, for profiling:
 //   /__bench/hello              a hello-world route inside the full app (all plugins and hooks)
+//   /__bench/static             the real route's response bytes, precomputed (no session, no DB)
+//   /__bench/static-auth        the same bytes behind the session check
 //   /__bench/auth               the session check (requireInternal) and nothing else
 //   /__bench/list-noauth        the list with the zod response serializer, tenant fixed, no session
 //   /__bench/list-noschema      session check + list, no response schema (plain JSON.stringify)
@@ -20,77 +22,33 @@
 //   /__bench/list-fast          session check + list, serialized with fast-json-stringify
 //                               (a JSON-Schema response schema) instead of zod
 import { randomBytes } from 'node:crypto';
+import { writeHeapSnapshot } from 'node:v8';
 import Fastify, { type FastifyInstance } from 'fastify';
-import fastJson from 'fast-json-stringify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { migrateToLatest, openDatabase, type DatabaseHandle } from '@switchboard/db';
-import { createScheduleEntry, createTenant, createUser, keyringFromEnv } from '@switchboard/core';
+import { migrateToLatest, openDatabase } from '@switchboard/db';
+import { keyringFromEnv } from '@switchboard/core';
 import { buildApp, loadConfig } from '@switchboard/api';
 // Not exported by @switchboard/core; only the diagnostic routes use them.
 import { listScheduleEntries } from '../../plugins/core/src/services/schedule-entries.js';
 import { scheduleEntryList, scheduleEntryListQuery } from '../../plugins/core/src/schemas/schedule-entries.js';
+import { BENCH_EMAIL, BENCH_PASSWORD, ENTRY_COUNT, seed } from './seed.js';
 
-export const BENCH_EMAIL = 'bench-admin@bench.test';
-export const BENCH_PASSWORD = 'bench password that is long enough';
-export const ENTRY_COUNT = 100;
-
-type EntryInput = Parameters<typeof createScheduleEntry>[3];
-
-async function seed(database: DatabaseHandle): Promise<{ tenantId: string; adminId: string }> {
-  return database.db.transaction().execute(async (trx) => {
-    const { id: tenantId } = await createTenant(trx, 'Bench tenant');
-    const admin = await createUser(trx, tenantId, {
-      email: BENCH_EMAIL,
-      displayName: 'Bench Admin',
-      userType: 'internal',
-      password: BENCH_PASSWORD,
-      roleNames: ['Admin'],
-    });
-    const day0 = Date.UTC(2026, 0, 5, 8, 0, 0);
-    for (let i = 0; i < ENTRY_COUNT; i++) {
-      const allDay = i % 10 === 9;
-      const start = new Date(day0 + Math.floor(i / 4) * 86_400_000 + (i % 4) * 2 * 3_600_000);
-      const input: EntryInput = allDay
-        ? {
-            title: `All-day entry ${i}`,
-            notes: null,
-            start: start.toISOString().slice(0, 10),
-            end: new Date(start.getTime() + 86_400_000).toISOString().slice(0, 10),
-            timeZone: 'Europe/Berlin',
-            allDay: true,
-            recurrence: null,
-            workItemType: 'ad_hoc',
-            workItemId: null,
-            assigneeIds: [admin.id],
-          }
-        : {
-            title: `Onsite visit ${i}: quarterly maintenance window`,
-            notes: i % 3 === 0 ? `Bring the replacement switch. Contact the office manager on arrival (entry ${i}).` : null,
-            start: start.toISOString(),
-            end: new Date(start.getTime() + 90 * 60_000).toISOString(),
-            timeZone: 'Europe/Berlin',
-            allDay: false,
-            recurrence: i % 25 === 0 ? 'FREQ=WEEKLY;BYDAY=MO' : null,
-            workItemType: i % 2 === 0 ? 'ticket' : 'appointment',
-            workItemId: i % 2 === 0 ? `T-${10_000 + i}` : null,
-            assigneeIds: [admin.id],
-          };
-      await createScheduleEntry(trx, tenantId, admin.id, input);
-    }
-    return { tenantId, adminId: admin.id };
-  });
-}
-
-function registerDiagnostics(app: FastifyInstance, tenantId: string) {
+async function registerDiagnostics(app: FastifyInstance, tenantId: string) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const preHandler = app.requireInternal;
   const list = (tid: string, query: unknown) => listScheduleEntries(app.db, tid, scheduleEntryListQuery.parse(query));
+  // The exact bytes the real route sends, computed once: what moving the payload alone costs.
+  const body = JSON.stringify(await list(tenantId, {}));
+  r.get('/__bench/static', async (_req, reply) => reply.type('application/json').send(body));
+  r.get('/__bench/static-auth', { preHandler }, async (_req, reply) => reply.type('application/json').send(body));
   r.get('/__bench/hello', async () => ({ hello: 'world' }));
   r.get('/__bench/auth', { preHandler }, async () => ({ ok: true }));
   r.get('/__bench/list-noauth', { schema: { response: { 200: scheduleEntryList } } }, async (req) => list(tenantId, req.query));
   r.get('/__bench/list-noschema', { preHandler }, async (req) => list(req.user!.tenantId, req.query));
   r.get('/__bench/list-noauth-noschema', async (req) => list(tenantId, req.query));
-  // Same shape as scheduleEntryList, as JSON Schema, compiled by fast-json-stringify.
+  // Same shape as scheduleEntryList, as JSON Schema, compiled by fast-json-stringify (Fastify's own
+  // dependency, not declared here; imported only in diagnostic mode).
+  const { default: fastJson } = await import('fast-json-stringify');
   const str = { type: 'string' } as const;
   const nullableStr = { type: ['string', 'null'] } as const;
   const fastSchema = {
@@ -143,7 +101,7 @@ async function serveApi() {
     keyring,
     serveWeb: false,
   });
-  if (process.env.BENCH_DIAG === '1') registerDiagnostics(app, tenantId);
+  if (process.env.BENCH_DIAG === '1') await registerDiagnostics(app, tenantId);
   await app.listen({ host: '127.0.0.1', port: 0 });
   return {
     app,
@@ -175,13 +133,18 @@ async function main() {
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
-  // The parent can also ask for our own view of memory over stdin (one line, "memory" or "gc").
+  // Commands on stdin, one a line: "memory", "gc" (with --expose-gc), "heapsnapshot <file>", "exit".
   process.stdin.setEncoding('utf8');
   process.stdin.on('data', (chunk: string) => {
     for (const line of chunk.split('\n')) {
       // With --expose-gc, "gc" runs a full collection first (tells retained memory from garbage).
       if (line.trim() === 'gc') (globalThis as { gc?: () => void }).gc?.();
       if (line.trim() === 'memory' || line.trim() === 'gc') process.stdout.write(`${JSON.stringify({ memory: process.memoryUsage() })}\n`);
+      // "heapsnapshot <file>" writes a V8 heap snapshot (for chasing retained memory).
+      if (line.startsWith('heapsnapshot ')) {
+        const file = writeHeapSnapshot(line.slice('heapsnapshot '.length).trim());
+        process.stdout.write(`${JSON.stringify({ heapsnapshot: file })}\n`);
+      }
       if (line.trim() === 'exit') void shutdown();
     }
   });
