@@ -1,5 +1,5 @@
 // The benchmark's data set: one tenant, one admin (Admin role) and exactly 100 schedule entries
-// assigned to that admin, written through the real services. Used by serve.ts and micro.ts.
+// assigned to that admin, written through the real services. Used by serve.ts.
 import { createScheduleEntry, createTenant, createUser } from '@switchboard/core';
 import type { DatabaseHandle } from '@switchboard/db';
 

@@ -1,9 +1,8 @@
 // PSA schedule entries. Every write appends schedule_entry.created|updated|deleted to the outbox
 // in the same transaction, which is what calendar sync listens to.
-import { sql, type Selectable } from 'kysely';
+import { sql } from 'kysely';
 import rrule from 'rrule';
 import { DateTime } from 'luxon';
-import type { ScheduleEntriesTable } from '@switchboard/db';
 import { forTenant, type Db } from '../tenancy.js';
 import { BadRequest, Conflict, NotFound } from '../errors.js';
 import { appendEvent } from './outbox.js';
@@ -15,41 +14,42 @@ import {
   type ScheduleEntryPatch,
 } from '../schemas/schedule-entries.js';
 
-type Row = Selectable<ScheduleEntriesTable> & { assignee_ids: string[] };
-
-const dateOnly = (d: Date) => d.toISOString().slice(0, 10);
 // All-day entries are stored as UTC midnights of their (exclusive-end) dates.
 const toTimestamp = (value: string, allDay: boolean) => (allDay ? new Date(`${value}T00:00:00Z`) : new Date(value));
 
-export function toScheduleEntry(row: Row): ScheduleEntry {
-  return {
-    id: row.id,
-    title: row.title,
-    notes: row.notes,
-    start: row.is_all_day ? dateOnly(row.starts_at) : row.starts_at.toISOString(),
-    end: row.is_all_day ? dateOnly(row.ends_at) : row.ends_at.toISOString(),
-    timeZone: row.time_zone,
-    allDay: row.is_all_day,
-    recurrence: row.recurrence,
-    workItemType: row.work_item_type,
-    workItemId: row.work_item_id,
-    assigneeIds: row.assignee_ids,
-    version: row.version,
-    createdAt: row.created_at.toISOString(),
-    updatedAt: row.updated_at.toISOString(),
-  };
-}
+// The list is the busiest read in the product, so PostgreSQL formats timestamps as the API's ISO
+// strings (or dates for all-day entries) and joins assignee ids as text: no Date parsing and
+// re-formatting, and no array parsing, per row in Node (measured: ~2x throughput, BENCHMARKS.md).
+const iso = (column: string) => sql<string>`to_char(${sql.ref(column)} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+const startOrEnd = (column: string) =>
+  sql<string>`case when schedule_entries.is_all_day then to_char(${sql.ref(column)} at time zone 'UTC', 'YYYY-MM-DD') else ${iso(column)} end`;
 
 function selectEntries(db: Db, tenantId: string) {
   return forTenant(db, tenantId)
     .selectFrom('schedule_entries')
-    .selectAll('schedule_entries')
-    .select(
-      sql<string[]>`array(select a.user_id from schedule_entry_assignees a where a.schedule_entry_id = schedule_entries.id order by a.user_id)`.as(
-        'assignee_ids',
+    .select([
+      'schedule_entries.id',
+      'schedule_entries.title',
+      'schedule_entries.notes',
+      startOrEnd('schedule_entries.starts_at').as('start'),
+      startOrEnd('schedule_entries.ends_at').as('end'),
+      'schedule_entries.time_zone as timeZone',
+      'schedule_entries.is_all_day as allDay',
+      'schedule_entries.recurrence',
+      'schedule_entries.work_item_type as workItemType',
+      'schedule_entries.work_item_id as workItemId',
+      sql<string>`array_to_string(array(select a.user_id from schedule_entry_assignees a where a.schedule_entry_id = schedule_entries.id order by a.user_id), ',')`.as(
+        'assigneeIds',
       ),
-    );
+      'schedule_entries.version',
+      iso('schedule_entries.created_at').as('createdAt'),
+      iso('schedule_entries.updated_at').as('updatedAt'),
+    ]);
 }
+
+type Row = Omit<ScheduleEntry, 'assigneeIds'> & { assigneeIds: string };
+
+export const toScheduleEntry = (row: Row): ScheduleEntry => ({ ...row, assigneeIds: row.assigneeIds ? row.assigneeIds.split(',') : [] });
 
 async function findEntry(db: Db, tenantId: string, id: string): Promise<Row | undefined> {
   return selectEntries(db, tenantId).where('schedule_entries.id', '=', id).executeTakeFirst();
@@ -71,9 +71,10 @@ const DAY_MS = 86_400_000;
 /** Does a recurring series have an occurrence overlapping [from, to)? */
 function recursWithin(row: Row, from: Date | undefined, to: Date | undefined): boolean {
   if (!row.recurrence || !from) return true;
-  const zone = row.is_all_day ? 'utc' : row.time_zone;
-  const duration = row.ends_at.getTime() - row.starts_at.getTime();
-  const rule = new rrule.RRule({ ...rrule.rrulestr(`RRULE:${row.recurrence}`).origOptions, dtstart: toFloating(row.starts_at, zone) });
+  const zone = row.allDay ? 'utc' : row.timeZone;
+  const startsAt = toTimestamp(row.start, row.allDay);
+  const duration = toTimestamp(row.end, row.allDay).getTime() - startsAt.getTime();
+  const rule = new rrule.RRule({ ...rrule.rrulestr(`RRULE:${row.recurrence}`).origOptions, dtstart: toFloating(startsAt, zone) });
   // An occurrence overlaps when it starts after `from - duration`. Floating and real times differ
   // by less than a day, so scan from a day earlier and convert each occurrence back.
   const earliest = from.getTime() - duration;
