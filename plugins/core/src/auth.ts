@@ -7,6 +7,11 @@ import { csrfMatches, findSession, touchSession, type SessionUser } from './serv
 import type { Db } from './tenancy.js';
 
 export const SESSION_COOKIE = 'sb_session';
+
+/** Sets the session cookie; sent again whenever the sliding expiry moves, so browser and database agree. */
+export function setSessionCookie(reply: FastifyReply, token: string, expires: Date, secure: boolean): void {
+  reply.setCookie(SESSION_COOKIE, token, { signed: true, httpOnly: true, sameSite: 'lax', secure, path: '/', expires });
+}
 export const CSRF_HEADER = 'x-csrf-token';
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -18,30 +23,39 @@ export interface AuthHooks {
   requirePermission(permission: Permission): preHandlerAsyncHookHandler;
 }
 
-const loaded = new WeakMap<FastifyRequest, Promise<{ user: SessionUser | null; expired: boolean }>>();
+interface Loaded {
+  user: SessionUser | null;
+  expired: boolean;
+  /** Set when this request extended the session: the cookie must follow. */
+  renewed?: { token: string; expiresAt: Date };
+}
 
-export function createAuthHooks(db: Db, sessionTtlMs: number): AuthHooks {
+const loaded = new WeakMap<FastifyRequest, Promise<Loaded>>();
+
+export function createAuthHooks(db: Db, sessionTtlMs: number, cookieSecure: boolean): AuthHooks {
   const load = (request: FastifyRequest) => {
     let pending = loaded.get(request);
     if (!pending) {
-      pending = (async () => {
+      pending = (async (): Promise<Loaded> => {
         const raw = request.cookies[SESSION_COOKIE];
         if (!raw) return { user: null, expired: false };
         const unsigned = request.unsignCookie(raw);
         if (!unsigned.valid || !unsigned.value) return { user: null, expired: false };
         const found = await findSession(db, unsigned.value);
         if (found.status !== 'valid') return { user: null, expired: found.status === 'expired' };
-        if (Date.now() - found.user.lastSeenAt.getTime() > 60_000) await touchSession(db, found.user.sessionId, sessionTtlMs);
-        return { user: found.user, expired: false };
+        if (Date.now() - found.user.lastSeenAt.getTime() < 60_000) return { user: found.user, expired: false };
+        const expiresAt = await touchSession(db, found.user.sessionId, sessionTtlMs);
+        return { user: found.user, expired: false, renewed: { token: unsigned.value, expiresAt } };
       })();
       loaded.set(request, pending);
     }
     return pending;
   };
 
-  const requireUser = async (request: FastifyRequest, _reply: FastifyReply) => {
-    const { user, expired } = await load(request);
+  const requireUser = async (request: FastifyRequest, reply: FastifyReply) => {
+    const { user, expired, renewed } = await load(request);
     if (!user) throw new Unauthorized(expired ? 'Your session has expired. Please sign in again.' : 'Please sign in.');
+    if (renewed) setSessionCookie(reply, renewed.token, renewed.expiresAt, cookieSecure);
     if (MUTATING.has(request.method)) {
       const header = request.headers[CSRF_HEADER];
       if (!csrfMatches(user.csrfToken, typeof header === 'string' ? header : undefined)) {

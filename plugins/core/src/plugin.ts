@@ -75,7 +75,7 @@ async function core(app: FastifyInstance, options: CoreOptions) {
   app.decorate('jobs', jobs);
   app.decorate('outbox', outbox);
   app.decorateRequest('user', null);
-  const auth = createAuthHooks(db, options.sessionTtlMs);
+  const auth = createAuthHooks(db, options.sessionTtlMs, options.cookieSecure);
   app.decorate('currentUser', auth.currentUser);
   app.decorate('requireUser', auth.requireUser);
   app.decorate('requireInternal', auth.requireInternal);

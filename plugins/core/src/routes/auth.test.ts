@@ -69,6 +69,25 @@ t.test('an expired session is refused with a message saying so', async (t) => {
   t.equal(res.json().message, 'Your session has expired. Please sign in again.');
 });
 
+t.test('using a session extends it, and the cookie follows the new expiry', async (t) => {
+  const s = await signIn(app, 'tech@auth.test');
+  const soon = new Date(Date.now() + 5 * 60_000);
+  await db
+    .updateTable('sessions')
+    .set({ expires_at: soon, last_seen_at: new Date(Date.now() - 10 * 60_000) })
+    .where('user_id', '=', tenant.technician.id)
+    .execute();
+  const res = await s.request('GET', '/api/auth/session');
+  t.equal(res.statusCode, 200);
+  const row = await db.selectFrom('sessions').select('expires_at').where('user_id', '=', tenant.technician.id).executeTakeFirstOrThrow();
+  t.ok(row.expires_at.getTime() > Date.now() + 11 * 3600_000, 'expiry moved a full lifetime ahead');
+  const cookie = String(res.headers['set-cookie']);
+  t.match(cookie, /sb_session=/);
+  t.equal(new Date(/Expires=([^;]+)/.exec(cookie)![1]).getTime(), Math.floor(row.expires_at.getTime() / 1000) * 1000);
+  // A second request within the minute neither writes nor re-sends the cookie.
+  t.notOk((await s.request('GET', '/api/auth/session')).headers['set-cookie']);
+});
+
 t.test('a disabled user can neither sign in nor keep using a session', async (t) => {
   const other = await seedTenant(db, 'disabled');
   const s = await signIn(app, other.technician.email);

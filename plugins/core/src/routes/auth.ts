@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { SESSION_COOKIE } from '../auth.js';
+import { SESSION_COOKIE, setSessionCookie } from '../auth.js';
 import { Unauthorized } from '../errors.js';
 import { recordAudit } from '../services/audit.js';
 import { verifyLogin } from '../services/login.js';
@@ -61,14 +61,7 @@ export async function authRoutes(app: FastifyInstance) {
       await recordAudit(app.db, { tenantId, actorUserId: userId, action: 'auth.login', targetType: 'user', targetId: userId });
       const found = await findSession(app.db, session.token);
       if (found.status !== 'valid') throw new Unauthorized();
-      reply.setCookie(SESSION_COOKIE, session.token, {
-        signed: true,
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: app.coreOptions.cookieSecure,
-        path: '/',
-        expires: session.expiresAt,
-      });
+      setSessionCookie(reply, session.token, session.expiresAt, app.coreOptions.cookieSecure);
       return { user: toSessionUser(found.user), csrfToken: session.csrfToken };
     },
   );

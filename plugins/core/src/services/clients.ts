@@ -1,7 +1,7 @@
 // PSA clients: the MSP's customers, with the email domains they own.
 import { sql, type Selectable } from 'kysely';
 import type { ClientsTable } from '@switchboard/db';
-import { forTenant, type Db } from '../tenancy.js';
+import { containsPattern, forTenant, type Db } from '../tenancy.js';
 import { Conflict, NotFound } from '../errors.js';
 import type { ClientInput, ClientListQuery, ClientPatch } from '../schemas/clients.js';
 
@@ -16,7 +16,7 @@ export const toClient = (row: Selectable<ClientsTable>) => ({
 export async function listClients(db: Db, tenantId: string, q: ClientListQuery) {
   let base = forTenant(db, tenantId).selectFrom('clients');
   if (q.search) {
-    const like = `%${q.search.replace(/[\\%_]/g, '\\$&')}%`;
+    const like = containsPattern(q.search);
     base = base.where((eb) => eb.or([eb('name', 'ilike', like), sql<boolean>`array_to_string(domains, ' ') ilike ${like}`]));
   }
   const [rows, count] = await Promise.all([

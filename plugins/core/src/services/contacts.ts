@@ -1,7 +1,7 @@
 // PSA contacts: people at a client. Inactive contacts are kept, never deleted by sync.
 import { sql, type Selectable } from 'kysely';
 import type { ContactsTable } from '@switchboard/db';
-import { forTenant, type Db } from '../tenancy.js';
+import { containsPattern, forTenant, type Db } from '../tenancy.js';
 import { BadRequest, NotFound } from '../errors.js';
 import type { ContactInput, ContactListQuery, ContactPatch } from '../schemas/contacts.js';
 
@@ -28,7 +28,7 @@ export async function listContacts(db: Db, tenantId: string, q: ContactListQuery
   if (q.clientId) base = base.where('client_id', '=', q.clientId);
   if (!q.includeInactive) base = base.where('is_inactive', '=', false);
   if (q.search) {
-    const like = `%${q.search.replace(/[\\%_]/g, '\\$&')}%`;
+    const like = containsPattern(q.search);
     base = base.where((eb) => eb.or([eb('full_name', 'ilike', like), eb('email', 'ilike', like)]));
   }
   const [rows, count] = await Promise.all([

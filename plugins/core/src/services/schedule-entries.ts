@@ -122,6 +122,24 @@ export async function listScheduleEntries(db: Db, tenantId: string, q: ScheduleE
   return { items: matching.slice(q.offset, q.offset + q.limit).map(toScheduleEntry), total: matching.length };
 }
 
+/** The outbox event calendar sync consumes: the entry as it now is and who was assigned before. */
+function appendScheduleEvent(
+  trx: Db,
+  tenantId: string,
+  action: 'created' | 'updated' | 'deleted',
+  entry: ScheduleEntry,
+  previousAssigneeIds: string[],
+  actorUserId: string | null,
+) {
+  return appendEvent(trx, {
+    tenantId,
+    type: `schedule_entry.${action}`,
+    aggregateType: 'schedule_entry',
+    aggregateId: entry.id,
+    payload: { entry, previousAssigneeIds, actorUserId },
+  });
+}
+
 async function assertAssignable(db: Db, tenantId: string, userIds: string[]) {
   if (userIds.length === 0) return;
   const found = await forTenant(db, tenantId)
@@ -164,13 +182,7 @@ export async function createScheduleEntry(trx: Db, tenantId: string, actorUserId
     .executeTakeFirstOrThrow();
   await replaceAssignees(trx, tenantId, id, input.assigneeIds);
   const entry = await getScheduleEntry(trx, tenantId, id);
-  await appendEvent(trx, {
-    tenantId,
-    type: 'schedule_entry.created',
-    aggregateType: 'schedule_entry',
-    aggregateId: id,
-    payload: { entry, previousAssigneeIds: [], actorUserId },
-  });
+  await appendScheduleEvent(trx, tenantId, 'created', entry, [], actorUserId);
   return entry;
 }
 
@@ -206,13 +218,7 @@ export async function updateScheduleEntry(trx: Db, tenantId: string, actorUserId
     .execute();
   if (patch.assigneeIds) await replaceAssignees(trx, tenantId, id, patch.assigneeIds);
   const entry = await getScheduleEntry(trx, tenantId, id);
-  await appendEvent(trx, {
-    tenantId,
-    type: 'schedule_entry.updated',
-    aggregateType: 'schedule_entry',
-    aggregateId: id,
-    payload: { entry, previousAssigneeIds: before.assigneeIds, actorUserId },
-  });
+  await appendScheduleEvent(trx, tenantId, 'updated', entry, before.assigneeIds, actorUserId);
   return entry;
 }
 
@@ -222,11 +228,5 @@ export async function deleteScheduleEntry(trx: Db, tenantId: string, actorUserId
   await forTenant(trx, tenantId).deleteFrom('schedule_entries').where('id', '=', id).execute();
   // The entry is gone after this commit, so the event carries its last state.
   const entry = toScheduleEntry(current);
-  await appendEvent(trx, {
-    tenantId,
-    type: 'schedule_entry.deleted',
-    aggregateType: 'schedule_entry',
-    aggregateId: id,
-    payload: { entry, previousAssigneeIds: entry.assigneeIds, actorUserId },
-  });
+  await appendScheduleEvent(trx, tenantId, 'deleted', entry, entry.assigneeIds, actorUserId);
 }

@@ -79,12 +79,10 @@ export async function findSession(db: Db, token: string): Promise<SessionLookup>
 }
 
 /** Sliding expiry; callers write it at most once a minute per session so reads stay reads. */
-export async function touchSession(db: Db, sessionId: string, ttlMs: number): Promise<void> {
-  await db
-    .updateTable('sessions')
-    .set({ last_seen_at: sql`now()`, expires_at: new Date(Date.now() + ttlMs) })
-    .where('id', '=', sessionId)
-    .execute();
+export async function touchSession(db: Db, sessionId: string, ttlMs: number): Promise<Date> {
+  const expiresAt = new Date(Date.now() + ttlMs);
+  await db.updateTable('sessions').set({ last_seen_at: sql`now()`, expires_at: expiresAt }).where('id', '=', sessionId).execute();
+  return expiresAt;
 }
 
 export async function deleteSession(db: Db, sessionId: string): Promise<void> {
