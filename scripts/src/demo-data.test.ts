@@ -4,7 +4,7 @@ import { buildTestApp, signIn } from '@switchboard/api/testing';
 import { DEMO_ADMIN, seedDemo } from './demo-data.js';
 
 t.test('the demo seed creates a usable tenant once', async (t) => {
-  const ctx = await buildTestApp({ edition: 'ee' });
+  const ctx = await buildTestApp();
   t.teardown(ctx.close);
   const monday = DateTime.fromISO('2026-11-23T12:00:00', { zone: 'America/New_York' });
   t.equal(await seedDemo(ctx.db, monday), true);

@@ -2,8 +2,6 @@ import t from 'tap';
 import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Fastify from 'fastify';
-import { calendarPlugin } from '@switchboard/calendar-ee';
 import { buildTestApp, createTestDatabase, seedTenant, signIn, testKeyring } from './testing.js';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
@@ -41,12 +39,6 @@ t.test('serves the built web app, with index.html for client routes and JSON 404
   const api = await app.inject({ method: 'GET', url: '/api/nothing-here' });
   t.equal(api.statusCode, 404);
   t.equal(api.json().message, 'Route GET /api/nothing-here not found.');
-});
-
-t.test('an EE plugin registered without core fails at startup with a clear error', async (t) => {
-  const app = Fastify();
-  app.register(calendarPlugin);
-  await t.rejects(async () => { await app.ready(); }, /switchboard-calendar-ee.*switchboard-core|switchboard-core.*switchboard-calendar-ee/);
 });
 
 t.test('an unexpected failure answers a generic 500 and logs the detail', async (t) => {

@@ -2,7 +2,7 @@
 import t from 'tap';
 import { buildTestApp, seedTenant, signIn, TEST_PASSWORD } from './testing.js';
 
-const ctx = await buildTestApp({ edition: 'ee', env: { LOG_LEVEL: 'trace' } });
+const ctx = await buildTestApp({ env: { LOG_LEVEL: 'trace' } });
 t.teardown(ctx.close);
 const { app, db } = ctx;
 const tenant = await seedTenant(db, 'exposure');

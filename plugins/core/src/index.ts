@@ -15,3 +15,16 @@ export { createContact } from './services/contacts.js';
 export { createScheduleEntry } from './services/schedule-entries.js';
 export type { SessionUser } from './services/sessions.js';
 export { rotateSecretKey, type RotationResult } from './services/key-rotation.js';
+export {
+  CALENDAR_HANDLERS,
+  ENTRA_HANDLERS,
+  CALENDAR_ROUTES,
+  ENTRA_ROUTES,
+  CALENDAR_CE_ERROR,
+  ENTRA_CE_ERROR,
+  type CalendarHandler,
+  type CalendarSurface,
+  type EntraHandler,
+  type EntraSurface,
+  type SurfaceHandler,
+} from './enterprise/index.js';

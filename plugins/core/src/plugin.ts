@@ -24,6 +24,7 @@ import { settingsRoutes } from './routes/settings.js';
 import { clientRoutes } from './routes/clients.js';
 import { contactRoutes } from './routes/contacts.js';
 import { scheduleEntryRoutes } from './routes/schedule-entries.js';
+import { registerEnterpriseSurfaces } from './enterprise/index.js';
 
 export interface CoreOptions {
   database: DatabaseHandle;
@@ -110,6 +111,7 @@ async function core(app: FastifyInstance, options: CoreOptions) {
   await app.register(clientRoutes);
   await app.register(contactRoutes);
   await app.register(scheduleEntryRoutes);
+  registerEnterpriseSurfaces(app);
 }
 
 export const corePlugin = fp(core, { name: 'switchboard-core', fastify: '5.x' });

@@ -1,0 +1,44 @@
+import t from 'tap';
+import Fastify from 'fastify';
+import { CALENDAR_CE_ERROR, CALENDAR_ROUTES } from '@switchboard/core';
+import { buildTestApp, seedTenant, signIn } from '@switchboard/api/testing';
+import { calendarPlugin } from './plugin.js';
+
+const concreteUrl = (url: string) => url.replace(/:\w+/g, '0b0f8a5e-8a1c-4a7e-9d1e-1f2b3c4d5e6f');
+
+t.test('EE: every stable calendar URL reaches the calendar-ee handler, not the CE stub', async (t) => {
+  const ctx = await buildTestApp({ edition: 'ee' });
+  t.teardown(ctx.close);
+  t.equal(ctx.app.hasPlugin('switchboard-calendar-ee'), true);
+  const admin = await signIn(ctx.app, (await seedTenant(ctx.db, 'eecal')).admin.email);
+  for (const route of CALENDAR_ROUTES.filter((r) => !r.url.endsWith('*'))) {
+    for (const method of [route.method].flat()) {
+      const res = await admin.request(method, concreteUrl(route.url), method === 'GET' ? undefined : {});
+      t.equal(res.statusCode, 501, `${method} ${route.url}`);
+      t.same(res.json(), { success: false, error: 'Calendar sync is not configured on this server yet.' });
+      t.notMatch(res.body, CALENDAR_CE_ERROR);
+    }
+  }
+  const unknown = await admin.request('GET', '/api/calendar/no-such-action');
+  t.equal(unknown.statusCode, 404, 'other /api/calendar URLs are ordinary 404s in EE');
+  t.equal(unknown.json().message, 'Route GET /api/calendar/no-such-action not found.');
+});
+
+t.test('EE: the edition offers the calendar category, tab and all four consumers', async (t) => {
+  const ctx = await buildTestApp({ edition: 'ee' });
+  t.teardown(ctx.close);
+  const body = (await ctx.app.inject({ method: 'GET', url: '/api/edition' })).json();
+  t.equal(body.edition, 'ee');
+  t.equal(body.calendarAvailable, true);
+  t.ok(body.settingsCategories.includes('calendar'));
+  t.ok(body.profileTabs.includes('calendar'));
+  t.same(body.microsoftConsumers, ['msp_sso', 'email', 'calendar', 'teams']);
+});
+
+t.test('registering calendar-ee without core fails at startup with a clear error', async (t) => {
+  const app = Fastify();
+  app.register(calendarPlugin);
+  await t.rejects(async () => {
+    await app.ready();
+  }, /The dependency 'switchboard-core' of plugin 'switchboard-calendar-ee' is not registered/);
+});
