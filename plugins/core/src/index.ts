@@ -27,4 +27,5 @@ export {
   type EntraHandler,
   type EntraSurface,
   type SurfaceHandler,
+  notConfigured,
 } from './enterprise/index.js';

@@ -2,20 +2,11 @@
 // stable /api/integrations/entra URLs that core registers by replacing the members of `app.entra`.
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
-import { ENTRA_HANDLERS, type EntraSurface, type SurfaceHandler } from '@switchboard/core';
-
-// The Entra connection and sync arrive with the Entra issue; until then EE says so, in its own words.
-const notConfigured: SurfaceHandler = (_request, reply) =>
-  reply.code(501).send({ success: false, error: 'Microsoft Entra integration is not configured on this server yet.' });
-
-export function createEntraSurface(): EntraSurface {
-  const handlers = Object.fromEntries(ENTRA_HANDLERS.map((name) => [name, notConfigured])) as EntraSurface['handlers'];
-  handlers.notFound = (_request, reply) => reply.callNotFound();
-  return { onRequest: () => undefined, handlers };
-}
+import { ENTRA_HANDLERS, notConfigured } from '@switchboard/core';
 
 async function entraEe(app: FastifyInstance) {
-  Object.assign(app.entra, createEntraSurface());
+  // The Entra connection and sync arrive with the Entra issue; until then EE says so, in its own words.
+  Object.assign(app.entra, notConfigured(ENTRA_HANDLERS, 'Microsoft Entra integration is not configured on this server yet.'));
 }
 
 export const entraPlugin = fp(entraEe, {

@@ -26,3 +26,4 @@ export function registerEnterpriseSurfaces(app: FastifyInstance): void {
 export { CALENDAR_HANDLERS, CALENDAR_ROUTES, ENTRA_HANDLERS, ENTRA_ROUTES, CALENDAR_CE_ERROR, ENTRA_CE_ERROR };
 export type { CalendarHandler, EntraHandler };
 export type { SurfaceHandler, StableRoute } from './surface.js';
+export { notConfigured } from './surface.js';

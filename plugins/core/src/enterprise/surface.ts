@@ -20,10 +20,24 @@ export interface EditionSurface<H extends string> {
   handlers: Record<H, SurfaceHandler>;
 }
 
-/** The CE surface: every route, whatever its method or body, answers this 501. */
+const answer501 = (error: string): SurfaceHandler => (_request, reply) => reply.code(501).send({ success: false, error });
+const every = <H extends string>(names: readonly H[], handler: SurfaceHandler) =>
+  Object.fromEntries(names.map((name) => [name, handler])) as Record<H, SurfaceHandler>;
+
+/** The CE surface: every route, whatever its method or body, answers this 501 before the body is read. */
 export function enterpriseOnly<H extends string>(names: readonly H[], error: string): EditionSurface<H> {
-  const refuse: SurfaceHandler = (_request, reply) => reply.code(501).send({ success: false, error });
-  return { onRequest: refuse, handlers: Object.fromEntries(names.map((n) => [n, refuse])) as Record<H, SurfaceHandler> };
+  return { onRequest: answer501(error), handlers: every(names, answer501(error)) };
+}
+
+/**
+ * An EE surface whose feature is not set up yet: its routes answer 501 with `error` (after the
+ * usual request handling), and other URLs under it are ordinary 404s.
+ */
+export function notConfigured<H extends string>(names: readonly H[], error: string): EditionSurface<H | 'notFound'> {
+  return {
+    onRequest: () => undefined,
+    handlers: { ...every(names, answer501(error)), notFound: (_request, reply) => reply.callNotFound() },
+  };
 }
 
 export function registerStableRoutes<H extends string>(
