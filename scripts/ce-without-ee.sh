@@ -2,7 +2,8 @@
 # A CE install with the EE plugin packages removed from disk: copies the checkout without
 # plugins/calendar-ee and plugins/entra-ee (their node_modules links left dangling, as after a
 # CE-only install), then checks that the server starts and answers in CE, that EDITION=ee refuses
-# to start with a clear message, and runs every test outside the EE plugins there.
+# to start with a clear message, and runs every test outside the EE plugins there (browser tests,
+# which need the built web app and both editions, run in the main suites).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 tree=$(mktemp -d)
@@ -42,6 +43,6 @@ else
   echo "not ok - EDITION=ee without the EE packages did not fail clearly: $ee"; fail=1
 fi
 
-mapfile -t tests < <(git -C "$root" ls-files --cached --others --exclude-standard '*.test.ts' | grep -vE '^plugins/(calendar|entra)-ee/')
+mapfile -t tests < <(git -C "$root" ls-files --cached --others --exclude-standard '*.test.ts' | grep -vE '^plugins/(calendar|entra)-ee/|^apps/web/e2e/')
 npx tap "${tests[@]}" || fail=1
 exit $fail

@@ -1,159 +1,70 @@
-import { useState, type FormEvent } from 'react';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import {
-  ApiError,
-  editionLabel,
-  getEdition,
-  getSession,
-  login,
-  logout,
-  type Session,
-} from './lib/api.ts';
-
-const sessionKey = ['session'] as const;
-const editionKey = ['edition'] as const;
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
-function Header() {
-  const edition = useQuery({ queryKey: editionKey, queryFn: getEdition, staleTime: Infinity });
-  let label: string;
-  if (edition.isPending) label = 'Loading…';
-  else if (edition.isError) label = 'Edition unknown';
-  else label = editionLabel(edition.data.edition);
-
-  return (
-    <header className="app-header">
-      <h1>Switchboard</h1>
-      <span id="edition-label" className="edition" data-edition={edition.data?.edition}>
-        {label}
-      </span>
-      {edition.isError && (
-        <button id="edition-retry" type="button" className="link" onClick={() => void edition.refetch()}>
-          Retry
-        </button>
-      )}
-    </header>
-  );
-}
-
-function SignInForm() {
-  const queryClient = useQueryClient();
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
-  const mutation = useMutation({
-    mutationFn: () => login(email, password),
-    onSuccess: (session) => {
-      setPassword('');
-      queryClient.setQueryData<Session | null>(sessionKey, session);
-    },
-  });
-
-  function onSubmit(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    mutation.mutate();
-  }
-
-  return (
-    <form id="login-form" className="card" onSubmit={onSubmit} noValidate={false}>
-      <h2>Sign in</h2>
-      <label htmlFor="login-email">Email</label>
-      <input
-        id="login-email"
-        name="email"
-        type="email"
-        autoComplete="username"
-        required
-        value={email}
-        onChange={(e) => setEmail(e.target.value)}
-      />
-      <label htmlFor="login-password">Password</label>
-      <input
-        id="login-password"
-        name="password"
-        type="password"
-        autoComplete="current-password"
-        required
-        value={password}
-        onChange={(e) => setPassword(e.target.value)}
-      />
-      {mutation.isError && (
-        <p id="login-error" className="error" role="alert">
-          {messageOf(mutation.error)}
-        </p>
-      )}
-      <button id="login-submit" type="submit" disabled={mutation.isPending}>
-        {mutation.isPending ? 'Signing in…' : 'Sign in'}
-      </button>
-    </form>
-  );
-}
-
-function SignedIn({ session }: { session: Session }) {
-  const queryClient = useQueryClient();
-  const mutation = useMutation({
-    mutationFn: () => logout(session.csrfToken),
-    onSuccess: () => queryClient.setQueryData<Session | null>(sessionKey, null),
-    onError: (err) => {
-      // Session already gone on the server: treat as signed out.
-      if (err instanceof ApiError && err.status === 401) {
-        queryClient.setQueryData<Session | null>(sessionKey, null);
-      }
-    },
-  });
-
-  return (
-    <section className="card">
-      <p id="signed-in-as">
-        Signed in as <strong>{session.user.displayName}</strong>
-        {session.user.email && <span className="muted"> ({session.user.email})</span>}
-      </p>
-      {mutation.isError && (
-        <p id="logout-error" className="error" role="alert">
-          {messageOf(mutation.error)}
-        </p>
-      )}
-      <button id="logout-button" type="button" onClick={() => mutation.mutate()} disabled={mutation.isPending}>
-        {mutation.isPending ? 'Signing out…' : 'Sign out'}
-      </button>
-    </section>
-  );
-}
-
-function Main() {
-  const session = useQuery({ queryKey: sessionKey, queryFn: getSession });
-
-  if (session.isPending) {
-    return (
-      <p id="session-loading" className="muted" role="status">
-        Loading…
-      </p>
-    );
-  }
-  if (session.isError) {
-    return (
-      <section className="card">
-        <p id="session-error" className="error" role="alert">
-          Could not load your session: {messageOf(session.error)}
-        </p>
-        <button id="session-retry" type="button" onClick={() => void session.refetch()}>
-          Retry
-        </button>
-      </section>
-    );
-  }
-  return session.data ? <SignedIn session={session.data} /> : <SignInForm />;
-}
+// The app: sign-in when signed out, otherwise the layout and the page for the URL.
+import { useEffect, useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { setCsrfToken, setSessionEndedHandler } from './lib/api.ts';
+import { matchPath, navigate, useLocation } from './lib/router.tsx';
+import { canReadSettings, editionQuery, sessionKeys, sessionQuery, type EditionInfo, type SessionUser } from './lib/session.ts';
+import { ErrorState, Loading } from './components/states.tsx';
+import { SignInPage } from './features/auth/SignInPage.tsx';
+import { Layout } from './features/layout/Layout.tsx';
+import { SettingsPage } from './features/settings/SettingsPage.tsx';
+import { ProfilePage } from './features/profile/ProfilePage.tsx';
+import { SchedulePage } from './features/schedule/components/SchedulePage.tsx';
+import { ClientsPage } from './features/clients/components/ClientsPage.tsx';
+import { ClientDetailPage } from './features/clients/components/ClientDetailPage.tsx';
+import { ContactsPage } from './features/contacts/components/ContactsPage.tsx';
 
 export function App() {
+  const queryClient = useQueryClient();
+  const session = useQuery(sessionQuery);
+  const edition = useQuery(editionQuery);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  useEffect(() => {
+    setSessionEndedHandler((message) => {
+      setNotice(message);
+      setCsrfToken(undefined);
+      queryClient.setQueryData(sessionKeys.session, null);
+    });
+  }, [queryClient]);
+  useEffect(() => setCsrfToken(session.data?.csrfToken), [session.data]);
+
+  if (session.isPending || edition.isPending) return <Loading id="app-loading" />;
+  if (session.isError) return <ErrorState id="app-error" error={session.error} onRetry={() => void session.refetch()} />;
+  if (edition.isError) return <ErrorState id="app-error" error={edition.error} onRetry={() => void edition.refetch()} />;
+  if (!session.data) return <SignInPage notice={notice} />;
   return (
-    <>
-      <Header />
-      <main className="app-main">
-        <Main />
-      </main>
-    </>
+    <Layout user={session.data.user} edition={edition.data} onSignedOut={() => setNotice('You have signed out.')}>
+      <Page user={session.data.user} edition={edition.data} />
+    </Layout>
+  );
+}
+
+function Page(props: { user: SessionUser; edition: EditionInfo }) {
+  const { path } = useLocation();
+  const internal = props.user.userType === 'internal';
+  const home = internal ? '/schedule' : '/profile';
+  useEffect(() => {
+    if (path === '/' || path === '') navigate(home, { replace: true });
+  }, [path, home]);
+
+  if (path.startsWith('/profile')) return <ProfilePage user={props.user} edition={props.edition} />;
+  if (!internal) return <NotAvailable />;
+  if (path === '/schedule') return <SchedulePage />;
+  if (path === '/clients') return <ClientsPage />;
+  const client = matchPath('/clients/:id', path);
+  if (client) return <ClientDetailPage id={client.id} />;
+  if (path === '/contacts') return <ContactsPage />;
+  if (path === '/settings') return canReadSettings(props.user) ? <SettingsPage edition={props.edition} /> : <NotAvailable />;
+  if (path === '/' || path === '') return null;
+  return <NotAvailable />;
+}
+
+function NotAvailable() {
+  return (
+    <section id="not-available" className="card">
+      <h1>Page not available</h1>
+      <p>This page does not exist or is not available to your account.</p>
+    </section>
   );
 }

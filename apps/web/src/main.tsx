@@ -9,17 +9,15 @@ const queryClient = new QueryClient({
   defaultOptions: {
     queries: {
       refetchOnWindowFocus: false,
-      // Client errors (4xx) will not fix themselves; retry network/5xx once.
-      retry: (failureCount, error) =>
-        !(error instanceof ApiError && error.status >= 400 && error.status < 500) && failureCount < 1,
+      // 4xx answers will not change on retry; a network or 5xx failure gets one more try.
+      retry: (failureCount, error) => !(error instanceof ApiError && error.status >= 400 && error.status < 500) && failureCount < 1,
     },
   },
 });
 
-const rootElement = document.getElementById('root');
-if (!rootElement) throw new Error('#root element missing from index.html');
-
-createRoot(rootElement).render(
+const root = document.getElementById('root');
+if (!root) throw new Error('#root element missing from index.html');
+createRoot(root).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
       <App />

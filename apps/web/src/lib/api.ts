@@ -1,39 +1,32 @@
-// Thin fetch wrapper for the Switchboard API. Every call is same-origin: in
-// development Vite proxies /api to the API server, in production the API
-// server serves these files itself.
+// The API client: same-origin fetch with the CSRF token on every mutation, errors as ApiError with
+// the server's readable message, and one hook for "the session ended" (401 on an API call).
 
 export class ApiError extends Error {
-  readonly status: number;
-  readonly body: unknown;
-
-  constructor(status: number, message: string, body: unknown) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly body: unknown,
+  ) {
     super(message);
     this.name = 'ApiError';
-    this.status = status;
-    this.body = body;
+  }
+
+  /** Field-level problems from a 400, keyed by field name. */
+  get fieldErrors(): Record<string, string> {
+    const fields = (this.body as { fields?: { field: string; message: string }[] } | null)?.fields ?? [];
+    return Object.fromEntries(fields.map((f) => [f.field, f.message]));
   }
 }
 
-export interface EditionInfo {
-  edition: string;
-  calendarAvailable?: boolean;
-  [key: string]: unknown;
+let csrfToken: string | undefined;
+let onSessionEnded: ((message: string) => void) | undefined;
+
+export function setCsrfToken(token: string | undefined): void {
+  csrfToken = token;
 }
 
-export interface SessionUser {
-  displayName: string;
-  email: string;
-  [key: string]: unknown;
-}
-
-export interface Session {
-  user: SessionUser;
-  csrfToken: string;
-}
-
-interface RequestOptions {
-  body?: unknown;
-  csrfToken?: string;
+export function setSessionEndedHandler(handler: (message: string) => void): void {
+  onSessionEnded = handler;
 }
 
 async function readJson(res: Response): Promise<unknown> {
@@ -47,58 +40,29 @@ async function readJson(res: Response): Promise<unknown> {
 }
 
 function errorMessage(status: number, body: unknown): string {
-  if (body && typeof body === 'object' && 'message' in body) {
-    const message = (body as { message: unknown }).message;
-    if (typeof message === 'string' && message) return message;
-  }
+  const b = body as { message?: unknown; error?: unknown } | null;
+  if (b && typeof b.message === 'string' && b.message) return b.message;
+  if (b && typeof b.error === 'string' && b.error) return b.error;
   return `Request failed (HTTP ${status})`;
 }
 
-export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
-  if (options.csrfToken) headers['x-csrf-token'] = options.csrfToken;
-
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   let res: Response;
   try {
-    res = await fetch(path, {
-      method,
-      headers,
-      credentials: 'same-origin',
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-    });
+    res = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
   } catch (err) {
-    throw new ApiError(0, 'Cannot reach the Switchboard server', err);
+    throw new ApiError(0, 'Cannot reach the Switchboard server. Check your connection and try again.', err);
   }
-
-  const body = await readJson(res);
-  if (!res.ok) throw new ApiError(res.status, errorMessage(res.status, body), body);
-  return body as T;
-}
-
-export function getEdition(): Promise<EditionInfo> {
-  return request<EditionInfo>('GET', '/api/edition');
-}
-
-/** The current session, or null when not signed in (HTTP 401). */
-export async function getSession(): Promise<Session | null> {
-  try {
-    return await request<Session>('GET', '/api/auth/session');
-  } catch (err) {
-    if (err instanceof ApiError && err.status === 401) return null;
-    throw err;
+  const data = await readJson(res);
+  if (!res.ok) {
+    const error = new ApiError(res.status, errorMessage(res.status, data), data);
+    if (res.status === 401 && !path.startsWith('/api/auth/')) onSessionEnded?.(error.message);
+    throw error;
   }
+  return data as T;
 }
 
-export function login(email: string, password: string): Promise<Session> {
-  return request<Session>('POST', '/api/auth/login', { body: { email, password } });
-}
-
-export async function logout(csrfToken: string | undefined): Promise<void> {
-  await request<unknown>('POST', '/api/auth/logout', { csrfToken });
-}
-
-export function editionLabel(edition: string): string {
-  const e = edition.toLowerCase();
-  return e === 'ee' || e === 'enterprise' ? 'Enterprise Edition' : 'Community Edition';
-}
+export const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));

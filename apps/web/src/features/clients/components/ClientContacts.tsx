@@ -1,0 +1,118 @@
+// The contacts section of a client's page: every contact of the client, inactive ones marked.
+import { useState } from 'react';
+import { ConfirmDialog } from '../../../components/Dialog.tsx';
+import { Empty, ErrorState, Loading } from '../../../components/states.tsx';
+import { messageOf } from '../../../lib/api.ts';
+import { useDeleteClientContact } from '../api/delete-client-contact.ts';
+import { useClientContacts } from '../api/get-client-contacts.ts';
+import type { Client, ClientContact } from '../api/types.ts';
+import { ClientContactFormDialog } from './ClientContactFormDialog.tsx';
+
+export function ClientContacts({ client }: { client: Client }) {
+  const contacts = useClientContacts(client.id);
+  // null: closed; 'new': the new-contact form; a contact: its edit form.
+  const [form, setForm] = useState<ClientContact | 'new' | null>(null);
+  const [deleting, setDeleting] = useState<ClientContact | null>(null);
+  const remove = useDeleteClientContact();
+
+  const closeDelete = () => {
+    setDeleting(null);
+    remove.reset();
+  };
+
+  let body;
+  if (contacts.isPending) body = <Loading id="client-contacts-loading" label="Loading contacts…" />;
+  else if (contacts.isError) body = <ErrorState id="client-contacts-error" error={contacts.error} onRetry={() => void contacts.refetch()} />;
+  else if (contacts.data.items.length === 0) body = <Empty id="client-contacts-empty">No contacts for this client yet.</Empty>;
+  else {
+    const { items, total } = contacts.data;
+    body = (
+      <>
+        <div className="record-scroll">
+          <table id="client-contacts-table" className="record-table">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Job title</th>
+                <th scope="col">Email</th>
+                <th scope="col">Phone</th>
+                <th scope="col">
+                  <span className="record-sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((contact) => (
+                <tr key={contact.id} className={contact.isInactive ? 'record-inactive' : undefined}>
+                  <td>
+                    {contact.fullName}
+                    {contact.isInactive && <span className="record-badge">Inactive</span>}
+                  </td>
+                  <td>{contact.jobTitle ?? <span className="muted">—</span>}</td>
+                  <td>
+                    {contact.email ? (
+                      <a id={`client-contact-email-${contact.id}`} href={`mailto:${contact.email}`}>
+                        {contact.email}
+                      </a>
+                    ) : (
+                      <span className="muted">—</span>
+                    )}
+                  </td>
+                  <td>{contact.phone ?? <span className="muted">—</span>}</td>
+                  <td className="record-row-actions">
+                    <button id={`client-contact-edit-${contact.id}`} type="button" onClick={() => setForm(contact)} aria-label={`Edit ${contact.fullName}`}>
+                      Edit
+                    </button>
+                    <button
+                      id={`client-contact-delete-${contact.id}`}
+                      type="button"
+                      onClick={() => setDeleting(contact)}
+                      aria-label={`Delete ${contact.fullName}`}
+                    >
+                      Delete
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        {total > items.length && (
+          <p id="client-contacts-partial" className="muted">
+            Showing the first {items.length} of {total} contacts.
+          </p>
+        )}
+      </>
+    );
+  }
+
+  return (
+    <section id="client-contacts" className="record-section" aria-labelledby="client-contacts-title">
+      <header className="record-header">
+        <h2 id="client-contacts-title">
+          Contacts{contacts.data ? <span className="muted"> ({contacts.data.total})</span> : null}
+        </h2>
+        <button id="client-contacts-new" type="button" className="primary" onClick={() => setForm('new')}>
+          New contact
+        </button>
+      </header>
+      {body}
+      <ClientContactFormDialog open={form !== null} client={client} contact={form === 'new' ? null : form} onClose={() => setForm(null)} />
+      <ConfirmDialog
+        id="client-contact-delete-dialog"
+        title="Delete contact"
+        message={
+          <>
+            Delete <strong>{deleting?.fullName}</strong>? This cannot be undone; marking the contact inactive keeps its history.
+          </>
+        }
+        confirmLabel="Delete contact"
+        open={deleting !== null}
+        pending={remove.isPending}
+        error={remove.error ? messageOf(remove.error) : null}
+        onConfirm={() => deleting && remove.mutate(deleting.id, { onSuccess: closeDelete })}
+        onClose={closeDelete}
+      />
+    </section>
+  );
+}

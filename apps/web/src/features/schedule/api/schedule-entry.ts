@@ -1,0 +1,23 @@
+// The schedule entry as the API returns it (plugins/core/src/schemas/schedule-entries.ts).
+
+export interface ScheduleEntry {
+  id: string;
+  title: string;
+  notes: string | null;
+  /** Timed: an ISO date-time in UTC. All-day: a date (`YYYY-MM-DD`). */
+  start: string;
+  /** Timed: an ISO date-time in UTC. All-day: the day after the last day (exclusive). */
+  end: string;
+  timeZone: string;
+  allDay: boolean;
+  /** An RRULE body such as `FREQ=WEEKLY;BYDAY=MO`; the entry is then the first of a series. */
+  recurrence: string | null;
+  workItemType: string;
+  workItemId: string | null;
+  assigneeIds: string[];
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type WorkItemType = 'ad_hoc' | 'ticket' | 'project_task' | 'appointment' | 'interaction';

@@ -1,0 +1,38 @@
+// The week as a list: one row per entry (a series once, at its first occurrence this week).
+import { useMemo } from 'react';
+import type { ScheduleUser } from '../api/get-users.ts';
+import type { ScheduleEntry } from '../api/schedule-entry.ts';
+import { assigneeNames, formatDayHeading, formatInEntryZone, formatWhen } from '../entry-display.ts';
+import { describeRule } from '../recurrence.ts';
+import { firstOccurrences, type WeekWindow } from '../week.ts';
+import { browserTimeZone, dateKeyAt } from '../zoned-time.ts';
+
+export function ScheduleList(props: { week: WeekWindow; entries: ScheduleEntry[]; usersById: Map<string, ScheduleUser>; onOpen: (entry: ScheduleEntry) => void }) {
+  const rows = useMemo(() => firstOccurrences(props.entries, props.week), [props.entries, props.week]);
+  return (
+    <ul className="schedule-list">
+      {rows.map(({ entry, occurrence }) => {
+        const shown = occurrence ?? { start: entry.start, end: entry.end };
+        const day = entry.allDay ? shown.start : dateKeyAt(Date.parse(shown.start), browserTimeZone());
+        const people = assigneeNames(entry.assigneeIds, props.usersById);
+        const ownZone = formatInEntryZone(entry, shown);
+        return (
+          <li key={entry.id}>
+            <button id={`schedule-entry-${entry.id}`} type="button" className="schedule-row" onClick={() => props.onOpen(entry)}>
+              <span className="schedule-row-day">{occurrence ? formatDayHeading(day) : `Since ${formatDayHeading(day)}`}</span>
+              <span className="schedule-row-when">
+                {formatWhen(entry, shown, occurrence ? undefined : day)}
+                {ownZone && <small className="muted">{ownZone}</small>}
+              </span>
+              <span className="schedule-row-title">
+                {entry.title}
+                {entry.recurrence && <span className="schedule-badge">{describeRule(entry.recurrence)}</span>}
+              </span>
+              <span className="schedule-row-people muted">{people || 'Unassigned'}</span>
+            </button>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}

@@ -1,0 +1,51 @@
+import t from 'tap';
+import type { ScheduleEntry } from './api/schedule-entry.ts';
+import { layoutWeek, weekFromParam, weekWindow } from './week.ts';
+
+const entry = (over: Partial<ScheduleEntry>): ScheduleEntry => ({
+  id: 'e1',
+  title: 'Visit',
+  notes: null,
+  start: '2026-03-03T15:00:00.000Z',
+  end: '2026-03-03T16:00:00.000Z',
+  timeZone: 'America/Chicago',
+  allDay: false,
+  recurrence: null,
+  workItemType: 'ad_hoc',
+  workItemId: null,
+  assigneeIds: [],
+  version: 1,
+  createdAt: '2026-03-01T00:00:00.000Z',
+  updatedAt: '2026-03-01T00:00:00.000Z',
+  ...over,
+});
+
+t.test('the week runs Monday to Sunday in the viewer’s zone, whatever day ?week= names', async (t) => {
+  t.equal(weekFromParam('2026-03-05', '2026-01-01'), '2026-03-02');
+  t.equal(weekFromParam('nonsense', '2026-03-08'), '2026-03-02');
+  t.equal(weekFromParam(null, '2026-03-09'), '2026-03-09');
+  const week = weekWindow('2026-03-02', 'America/New_York');
+  t.same([week.from, week.to], ['2026-03-02T00:00:00-05:00', '2026-03-09T00:00:00-04:00'], 'the week crosses the DST change');
+  t.equal(week.days.length, 7);
+});
+
+t.test('cards go on the viewer’s local day, with ids unique on the page', async (t) => {
+  const week = weekWindow('2026-03-02', 'Asia/Tokyo');
+  const layout = layoutWeek(
+    [
+      entry({ id: 'late', start: '2026-03-03T20:00:00.000Z', end: '2026-03-03T21:00:00.000Z' }),
+      entry({ id: 'offsite', allDay: true, start: '2026-03-04', end: '2026-03-06' }),
+      entry({ id: 'standup', start: '2026-03-02T00:00:00.000Z', end: '2026-03-02T00:15:00.000Z', timeZone: 'Asia/Tokyo', recurrence: 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR' }),
+      entry({ id: 'rich', start: '2026-01-05T00:00:00.000Z', end: '2026-01-05T01:00:00.000Z', recurrence: 'FREQ=MONTHLY;BYDAY=1MO' }),
+    ],
+    week,
+    'Asia/Tokyo',
+  );
+  const ids = (day: string) => layout.byDay.get(day)!.map((p) => p.domId);
+  t.same(ids('2026-03-04'), ['schedule-entry-offsite', 'schedule-entry-late', 'schedule-entry-standup-2026-03-04'], 'Tuesday 20:00 UTC is Wednesday in Tokyo');
+  t.same(ids('2026-03-05'), ['schedule-entry-offsite-2026-03-05', 'schedule-entry-standup-2026-03-05']);
+  t.same(ids('2026-03-02'), ['schedule-entry-standup']);
+  t.same(layout.unplaced.map((e) => e.id), ['rich']);
+  const all = [...layout.byDay.values()].flat().map((p) => p.domId);
+  t.equal(new Set(all).size, all.length);
+});

@@ -1,0 +1,73 @@
+// Settings → Integrations: the categories this edition offers, from GET /api/edition only.
+import { useEffect } from 'react';
+import { navigate, useLocation } from '../../lib/router.tsx';
+import type { EditionInfo } from '../../lib/session.ts';
+import { pickValid, TITLES } from '../layout/tabs.ts';
+
+const CONSUMER_LABELS: Record<string, string> = {
+  msp_sso: 'MSP single sign-on',
+  email: 'Email',
+  calendar: 'Calendar',
+  teams: 'Microsoft Teams',
+};
+
+export function settingsCategories(edition: EditionInfo): string[] {
+  // The Entra card is also behind its feature flag, which the edition payload carries.
+  return edition.settingsCategories.filter((c) => c !== 'entra' || edition.featureFlags['entra-integration-ui']);
+}
+
+export function SettingsPage(props: { edition: EditionInfo }) {
+  const { search } = useLocation();
+  const categories = settingsCategories(props.edition);
+  const { value: category, fellBack } = pickValid(search.get('category'), categories);
+  useEffect(() => {
+    if (fellBack) navigate(`/settings?category=${category}`, { replace: true });
+  }, [fellBack, category]);
+
+  return (
+    <section aria-labelledby="settings-title">
+      <h1 id="settings-title">Settings · Integrations</h1>
+      <div role="tablist" aria-label="Integration categories" className="tabs">
+        {categories.map((c) => (
+          <button
+            key={c}
+            id={`settings-category-${c}`}
+            role="tab"
+            type="button"
+            aria-selected={c === category}
+            aria-controls={`settings-panel-${c}`}
+            onClick={() => navigate(`/settings?category=${c}`)}
+          >
+            {TITLES[c] ?? c}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" id={`settings-panel-${category}`} aria-labelledby={`settings-category-${category}`} className="card">
+        {category === 'providers' && (
+          <>
+            <h2>Microsoft</h2>
+            <p>Microsoft app credentials are kept as named profiles, and each consumer is bound to exactly one profile.</p>
+            <p>Consumers in this edition:</p>
+            <ul id="settings-consumers">
+              {props.edition.microsoftConsumers.map((c) => (
+                <li key={c}>{CONSUMER_LABELS[c] ?? c}</li>
+              ))}
+            </ul>
+          </>
+        )}
+        {category === 'calendar' && (
+          <>
+            <h2>Calendar sync</h2>
+            <p>Two-way sync between technicians' schedules and their Google or Microsoft 365 calendars.</p>
+          </>
+        )}
+        {category === 'entra' && (
+          <>
+            <h2>Microsoft Entra</h2>
+            <p>Discover managed tenants, map them to clients and keep contacts in line with Entra users.</p>
+          </>
+        )}
+      </div>
+    </section>
+  );
+}
