@@ -2,11 +2,11 @@
 // Problems show next to their fields; a 409 offers to load the entry as someone else saved it.
 import { useState, type FormEvent } from 'react';
 import { useQueryClient, type UseQueryResult } from '@tanstack/react-query';
-import { ErrorState, Field, Loading } from '../../../components/states.tsx';
+import { Field } from '../../../components/states.tsx';
 import { ApiError, messageOf } from '../../../lib/api.ts';
 import { useCreateScheduleEntry } from '../api/create-schedule-entry.ts';
 import { scheduleEntryQuery } from '../api/get-schedule-entry.ts';
-import { isAssignable, type ScheduleUser } from '../api/get-users.ts';
+import type { ScheduleUser } from '../api/get-users.ts';
 import { scheduleKeys } from '../api/keys.ts';
 import type { ScheduleEntry } from '../api/schedule-entry.ts';
 import { useUpdateScheduleEntry } from '../api/update-schedule-entry.ts';
@@ -26,6 +26,7 @@ import {
 } from '../entry-form-values.ts';
 import { describeRule, presetOf, type RecurrencePreset } from '../recurrence.ts';
 import { addDays, browserTimeZone, dayNumberOf, parseDateKey } from '../zoned-time.ts';
+import { AssigneePicker } from './AssigneePicker.tsx';
 import type { EntryDialogTarget } from './EntryDialog.tsx';
 
 const INPUT_IDS: Record<EntryFormField, string> = {
@@ -38,7 +39,7 @@ const INPUT_IDS: Record<EntryFormField, string> = {
   endDate: 'entry-form-end-date',
   timeZone: 'entry-form-time-zone',
   recurrence: 'entry-form-recurrence',
-  assigneeIds: 'entry-form-assignees',
+  assigneeIds: 'entry-form-assignees-legend',
 };
 
 let zoneNames: string[] | undefined;
@@ -76,7 +77,7 @@ export function EntryForm(props: {
   const showErrors = (found: EntryFormErrors) => {
     setErrors(found);
     const first = (Object.keys(INPUT_IDS) as EntryFormField[]).find((f) => found[f]);
-    if (first) document.getElementById(first === 'assigneeIds' ? 'entry-form-assignees-legend' : INPUT_IDS[first])?.focus();
+    if (first) document.getElementById(INPUT_IDS[first])?.focus();
   };
 
   const onError = (err: Error) => {
@@ -236,7 +237,7 @@ export function EntryForm(props: {
         <legend id="entry-form-assignees-legend" tabIndex={-1}>
           Assigned to
         </legend>
-        <Assignees users={props.users} selected={values.assigneeIds} onChange={(assigneeIds) => change({ assigneeIds }, 'assigneeIds')} />
+        <AssigneePicker users={props.users} selected={values.assigneeIds} onChange={(assigneeIds) => change({ assigneeIds }, 'assigneeIds')} />
         {errors.assigneeIds && (
           <small id="entry-form-assignees-error" role="alert" className="error">
             {errors.assigneeIds}
@@ -276,31 +277,5 @@ export function EntryForm(props: {
         </button>
       </div>
     </form>
-  );
-}
-
-function Assignees(props: { users: UseQueryResult<{ items: ScheduleUser[] }>; selected: string[]; onChange: (ids: string[]) => void }) {
-  const { users, selected } = props;
-  if (users.isPending) return <Loading id="entry-form-users-loading" label="Loading people…" />;
-  if (users.isError) return <ErrorState id="entry-form-users-error" error={users.error} onRetry={() => void users.refetch()} />;
-  // Active staff can be assigned; someone already assigned who has since left stays visible so they can be removed.
-  const shown = users.data.items
-    .filter((u) => isAssignable(u) || selected.includes(u.id))
-    .sort((a, b) => a.displayName.localeCompare(b.displayName));
-  if (shown.length === 0) return <p className="muted">No MSP staff to assign yet.</p>;
-  const toggle = (id: string, on: boolean) => props.onChange(on ? [...selected, id] : selected.filter((s) => s !== id));
-  return (
-    <ul className="entry-form-people">
-      {shown.map((user) => (
-        <li key={user.id} className="entry-form-check">
-          <input id={`entry-form-assignee-${user.id}`} type="checkbox" checked={selected.includes(user.id)} onChange={(e) => toggle(user.id, e.target.checked)} />
-          <label htmlFor={`entry-form-assignee-${user.id}`}>
-            {user.displayName}
-            {!isAssignable(user) && <span className="muted"> (no longer active)</span>}
-            <span className="muted entry-form-email"> {user.email}</span>
-          </label>
-        </li>
-      ))}
-    </ul>
   );
 }
