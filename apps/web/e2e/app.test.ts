@@ -45,6 +45,34 @@ if (unavailable) {
     t.same(consoleErrors, []);
   });
 
+  t.test("a contact added on a client's page is listed there, and deleting it asks first", async (t) => {
+    // The deliberate invalid email below answers 400, which Chromium logs: no console check here.
+    const { page } = await openPage(t, browser);
+    await signInAs(page, ce.url, tenant.admin.email, TEST_PASSWORD);
+    await page.goto(`${ce.url}/clients/${tenant.client.id}`);
+    await page.click('#client-contacts-new');
+    t.equal(await page.inputValue('#contact-form-client'), `Client of web`, 'the client is fixed to this page');
+    await page.fill('#contact-form-full-name', 'Priya Shah');
+    await page.fill('#contact-form-email', 'not-an-email');
+    await page.click('#contact-form-submit');
+    t.match(await page.textContent('#contact-form-email-error'), /valid email/, 'the field error shows beside the field');
+    await page.fill('#contact-form-email', 'priya@web-client.test');
+    await page.click('#contact-form-submit');
+    const row = page.locator('#client-contacts-table tr', { hasText: 'Priya Shah' });
+    await row.waitFor();
+    const [stored] = await ce.db.selectFrom('contacts').select(['id', 'client_id']).where('full_name', '=', 'Priya Shah').execute();
+    t.equal(stored.client_id, tenant.client.id);
+    await page.click(`#client-contact-delete-${stored.id}`);
+    await page.waitForSelector('#client-contact-delete-dialog[open]');
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('#client-contact-delete-dialog', { state: 'hidden' });
+    t.equal(await row.count(), 1, 'Escape cancels: nothing deleted');
+    await page.click(`#client-contact-delete-${stored.id}`);
+    await page.click('#client-contact-delete-dialog-confirm');
+    await row.waitFor({ state: 'detached' });
+    t.same(await ce.db.selectFrom('contacts').select('id').where('id', '=', stored.id).execute(), []);
+  });
+
   t.test('CE navigation has no Calendar category or tab, and stale deep links fall back quietly', async (t) => {
     const { page, consoleErrors } = await openPage(t, browser);
     await signInAs(page, ce.url, tenant.admin.email, TEST_PASSWORD);

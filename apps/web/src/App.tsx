@@ -13,6 +13,7 @@ import { SchedulePage } from './features/schedule/components/SchedulePage.tsx';
 import { ClientsPage } from './features/clients/components/ClientsPage.tsx';
 import { ClientDetailPage } from './features/clients/components/ClientDetailPage.tsx';
 import { ContactsPage } from './features/contacts/components/ContactsPage.tsx';
+import { ClientContactsSection } from './features/contacts/components/ClientContactsSection.tsx';
 
 export function App() {
   const queryClient = useQueryClient();
@@ -53,7 +54,7 @@ function Page(props: { user: SessionUser; edition: EditionInfo }) {
   if (path === '/schedule') return <SchedulePage />;
   if (path === '/clients') return <ClientsPage />;
   const client = matchPath('/clients/:id', path);
-  if (client) return <ClientDetailPage id={client.id} />;
+  if (client) return <ClientDetailPage id={client.id} contacts={(c) => <ClientContactsSection client={c} />} />;
   if (path === '/contacts') return <ContactsPage />;
   if (path === '/settings') return canReadSettings(props.user) ? <SettingsPage edition={props.edition} /> : <NotAvailable />;
   if (path === '/' || path === '') return null;

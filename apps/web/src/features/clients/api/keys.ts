@@ -1,7 +1,7 @@
-// Query keys for client data. A client's page also lists its contacts; those queries sit under the
-// contacts root ('contacts', the contacts feature's `contactKeys.all`, repeated here because features
-// do not import each other), so a contact change on either page refreshes both. The contacts
-// feature keeps its client names under `clientKeys.all` for the same reason.
+// Query keys for client data. The client page's contact count sits under the contacts root
+// ('contacts', the contacts feature's `contactKeys.all`, repeated here because features do not
+// import each other), so any contact change refreshes it. The contacts feature keeps its client
+// names under `clientKeys.all` for the same reason.
 import type { ClientListFilters } from './types.ts';
 
 const contactsRoot = ['contacts'] as const;
@@ -14,5 +14,5 @@ export const clientKeys = {
   detail: (id: string) => [...clientKeys.details(), id] as const,
   /** Every contact query in the app. */
   allContacts: contactsRoot,
-  contacts: (clientId: string) => [...contactsRoot, 'of-client', clientId] as const,
+  contacts: (clientId: string) => [...contactsRoot, 'count-of-client', clientId] as const,
 };

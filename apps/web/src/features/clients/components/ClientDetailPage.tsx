@@ -1,24 +1,24 @@
 // /clients/:id: one client, its email domains, edit and delete, and its contacts.
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { ConfirmDialog } from '../../../components/Dialog.tsx';
 import { ErrorState, Loading } from '../../../components/states.tsx';
 import { messageOf } from '../../../lib/api.ts';
 import { Link, navigate } from '../../../lib/router.tsx';
 import { useDeleteClient } from '../api/delete-client.ts';
 import { isClientNotFound, useClient } from '../api/get-client.ts';
-import { useClientContacts } from '../api/get-client-contacts.ts';
+import { useClientContactCount } from '../api/get-client-contact-count.ts';
 import type { Client } from '../api/types.ts';
-import { ClientContacts } from './ClientContacts.tsx';
 import { EditClientDialog } from './ClientFormDialog.tsx';
 
-export function ClientDetailPage({ id }: { id: string }) {
+/** `contacts` renders the client's contacts section (the app passes the contacts feature's). */
+export function ClientDetailPage({ id, contacts }: { id: string; contacts: (client: Client) => ReactNode }) {
   const client = useClient(id);
   if (client.isPending) return <Loading id="client-loading" label="Loading client…" />;
   if (client.isError) {
     if (isClientNotFound(client.error)) return <ClientNotFound />;
     return <ErrorState id="client-error" error={client.error} onRetry={() => void client.refetch()} />;
   }
-  return <ClientDetail key={client.data.id} client={client.data} />;
+  return <ClientDetail key={client.data.id} client={client.data} contacts={contacts} />;
 }
 
 function ClientNotFound() {
@@ -33,11 +33,11 @@ function ClientNotFound() {
   );
 }
 
-function ClientDetail({ client }: { client: Client }) {
+function ClientDetail({ client, contacts }: { client: Client; contacts: (client: Client) => ReactNode }) {
   const [editing, setEditing] = useState(false);
   const [deleting, setDeleting] = useState(false);
   const remove = useDeleteClient(client.id);
-  const contactCount = useClientContacts(client.id).data?.total;
+  const contactCount = useClientContactCount(client.id).data;
 
   const closeDelete = () => {
     setDeleting(false);
@@ -85,7 +85,7 @@ function ClientDetail({ client }: { client: Client }) {
         </dd>
       </dl>
 
-      <ClientContacts client={client} />
+      {contacts(client)}
 
       <EditClientDialog open={editing} client={client} onClose={() => setEditing(false)} />
       <ConfirmDialog

@@ -10,6 +10,7 @@ export function fetchContacts(filters: ContactListFilters): Promise<Page<Contact
     limit: String(filters.limit),
     offset: String(filters.offset),
   });
+  if (filters.clientId) params.set('clientId', filters.clientId);
   if (filters.search) params.set('search', filters.search);
   return request<Page<Contact>>('GET', `/api/contacts?${params}`);
 }

@@ -24,6 +24,8 @@ export interface ContactInput {
 }
 
 export interface ContactListFilters {
+  /** Only this client's contacts (the client page's section). */
+  clientId?: string;
   search: string;
   includeInactive: boolean;
   limit: number;

@@ -12,20 +12,31 @@ import { errorAria, formErrorsOf } from '../../../lib/form-errors.ts';
 const ID = 'contact-form';
 const FIELDS = ['clientId', 'fullName', 'email', 'phone', 'jobTitle', 'isInactive'];
 
+/** A client the form is fixed to (on that client's page) instead of offering a picker. */
+export interface FixedClient {
+  id: string;
+  name: string;
+}
+
 /** `contact` null: a new contact. */
-export function ContactFormDialog(props: { open: boolean; contact: Contact | null; onClose: () => void }) {
+export function ContactFormDialog(props: { open: boolean; contact: Contact | null; client?: FixedClient; onClose: () => void }) {
   return (
     <Dialog id={ID} title={props.contact ? 'Edit contact' : 'New contact'} open={props.open} onClose={props.onClose}>
-      {props.contact ? <EditContactForm key={props.contact.id} contact={props.contact} onClose={props.onClose} /> : <NewContactForm onClose={props.onClose} />}
+      {props.contact ? (
+        <EditContactForm key={props.contact.id} contact={props.contact} client={props.client} onClose={props.onClose} />
+      ) : (
+        <NewContactForm client={props.client} onClose={props.onClose} />
+      )}
     </Dialog>
   );
 }
 
-function NewContactForm(props: { onClose: () => void }) {
+function NewContactForm(props: { client?: FixedClient; onClose: () => void }) {
   const create = useCreateContact();
   return (
     <ContactForm
-      initial={{ clientId: '', fullName: '', email: null, phone: null, jobTitle: null, isInactive: false }}
+      client={props.client}
+      initial={{ clientId: props.client?.id ?? '', fullName: '', email: null, phone: null, jobTitle: null, isInactive: false }}
       submitLabel="Create contact"
       pending={create.isPending}
       error={create.error}
@@ -35,10 +46,11 @@ function NewContactForm(props: { onClose: () => void }) {
   );
 }
 
-function EditContactForm(props: { contact: Contact; onClose: () => void }) {
+function EditContactForm(props: { contact: Contact; client?: FixedClient; onClose: () => void }) {
   const update = useUpdateContact(props.contact.id);
   return (
     <ContactForm
+      client={props.client}
       initial={props.contact}
       submitLabel="Save changes"
       pending={update.isPending}
@@ -52,6 +64,7 @@ function EditContactForm(props: { contact: Contact; onClose: () => void }) {
 const orNull = (text: string) => text.trim() || null;
 
 function ContactForm(props: {
+  client?: FixedClient;
   initial: ContactInput;
   submitLabel: string;
   pending: boolean;
@@ -80,14 +93,18 @@ function ContactForm(props: {
   return (
     <form onSubmit={onSubmit} noValidate>
       <Field id={`${ID}-client`} label="Client" error={clientError}>
-        <ClientPicker
-          value={clientId}
-          onChange={(id) => {
-            setClientId(id);
-            setClientMissing(false);
-          }}
-          error={clientError}
-        />
+        {props.client ? (
+          <input id={`${ID}-client`} className="record-readonly" value={props.client.name} readOnly />
+        ) : (
+          <ClientPicker
+            value={clientId}
+            onChange={(id) => {
+              setClientId(id);
+              setClientMissing(false);
+            }}
+            error={clientError}
+          />
+        )}
       </Field>
       <Field id={`${ID}-full-name`} label="Full name" error={errors.fields.fullName}>
         <input

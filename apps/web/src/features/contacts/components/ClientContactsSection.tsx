@@ -1,19 +1,23 @@
 // The contacts section of a client's page: every contact of the client, inactive ones marked.
+// The app places it on the client page, so the clients feature does not reach into this one.
 import { useState } from 'react';
 import { ConfirmDialog } from '../../../components/Dialog.tsx';
 import { Empty, ErrorState, Loading } from '../../../components/states.tsx';
 import { messageOf } from '../../../lib/api.ts';
-import { useDeleteClientContact } from '../api/delete-client-contact.ts';
-import { useClientContacts } from '../api/get-client-contacts.ts';
-import type { Client, ClientContact } from '../api/types.ts';
-import { ClientContactFormDialog } from './ClientContactFormDialog.tsx';
+import { useDeleteContact } from '../api/delete-contact.ts';
+import { useContacts } from '../api/get-contacts.ts';
+import type { Contact } from '../api/types.ts';
+import { ContactFormDialog, type FixedClient } from './ContactFormDialog.tsx';
 
-export function ClientContacts({ client }: { client: Client }) {
-  const contacts = useClientContacts(client.id);
+/** The API's page size limit; a client with more contacts than this is shown in part. */
+const CLIENT_CONTACTS_LIMIT = 500;
+
+export function ClientContactsSection({ client }: { client: FixedClient }) {
+  const contacts = useContacts({ clientId: client.id, search: '', includeInactive: true, limit: CLIENT_CONTACTS_LIMIT, offset: 0 });
   // null: closed; 'new': the new-contact form; a contact: its edit form.
-  const [form, setForm] = useState<ClientContact | 'new' | null>(null);
-  const [deleting, setDeleting] = useState<ClientContact | null>(null);
-  const remove = useDeleteClientContact();
+  const [form, setForm] = useState<Contact | 'new' | null>(null);
+  const [deleting, setDeleting] = useState<Contact | null>(null);
+  const remove = useDeleteContact();
 
   const closeDelete = () => {
     setDeleting(null);
@@ -97,7 +101,7 @@ export function ClientContacts({ client }: { client: Client }) {
         </button>
       </header>
       {body}
-      <ClientContactFormDialog open={form !== null} client={client} contact={form === 'new' ? null : form} onClose={() => setForm(null)} />
+      <ContactFormDialog open={form !== null} client={client} contact={form === 'new' ? null : form} onClose={() => setForm(null)} />
       <ConfirmDialog
         id="client-contact-delete-dialog"
         title="Delete contact"
