@@ -8,6 +8,7 @@ import { useDeleteContact } from '../api/delete-contact.ts';
 import { useContacts } from '../api/get-contacts.ts';
 import type { Contact } from '../api/types.ts';
 import { ContactFormDialog, type FixedClient } from './ContactFormDialog.tsx';
+import { ContactsTable } from './ContactsTable.tsx';
 
 /** The API's page size limit; a client with more contacts than this is shown in part. */
 const CLIENT_CONTACTS_LIMIT = 500;
@@ -32,55 +33,7 @@ export function ClientContactsSection({ client }: { client: FixedClient }) {
     const { items, total } = contacts.data;
     body = (
       <>
-        <div className="record-scroll">
-          <table id="client-contacts-table" className="record-table">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Job title</th>
-                <th scope="col">Email</th>
-                <th scope="col">Phone</th>
-                <th scope="col">
-                  <span className="record-sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((contact) => (
-                <tr key={contact.id} className={contact.isInactive ? 'record-inactive' : undefined}>
-                  <td>
-                    {contact.fullName}
-                    {contact.isInactive && <span className="record-badge">Inactive</span>}
-                  </td>
-                  <td>{contact.jobTitle ?? <span className="muted">—</span>}</td>
-                  <td>
-                    {contact.email ? (
-                      <a id={`client-contact-email-${contact.id}`} href={`mailto:${contact.email}`}>
-                        {contact.email}
-                      </a>
-                    ) : (
-                      <span className="muted">—</span>
-                    )}
-                  </td>
-                  <td>{contact.phone ?? <span className="muted">—</span>}</td>
-                  <td className="record-row-actions">
-                    <button id={`client-contact-edit-${contact.id}`} type="button" onClick={() => setForm(contact)} aria-label={`Edit ${contact.fullName}`}>
-                      Edit
-                    </button>
-                    <button
-                      id={`client-contact-delete-${contact.id}`}
-                      type="button"
-                      onClick={() => setDeleting(contact)}
-                      aria-label={`Delete ${contact.fullName}`}
-                    >
-                      Delete
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ContactsTable id="client-contacts-table" idPrefix="client-contact" contacts={items} onEdit={setForm} onDelete={setDeleting} />
         {total > items.length && (
           <p id="client-contacts-partial" className="muted">
             Showing the first {items.length} of {total} contacts.

@@ -8,6 +8,7 @@ import { useDeleteContact } from '../api/delete-contact.ts';
 import { useClientOptions } from '../api/get-client-options.ts';
 import { useContacts } from '../api/get-contacts.ts';
 import type { Contact, ContactListFilters } from '../api/types.ts';
+import { ContactsTable } from './ContactsTable.tsx';
 import { ContactFormDialog } from './ContactFormDialog.tsx';
 import { Pager } from '../../../components/Pager.tsx';
 import { intParam, setSearchParams, useDebouncedSearchParam } from '../../../lib/url-state.ts';
@@ -83,56 +84,18 @@ function ContactList(props: { filters: ContactListFilters; onEdit: (contact: Con
       {items.length === 0 ? (
         <EmptyContacts filters={filters} total={total} onFirstPage={() => page(0)} />
       ) : (
-        <div className="record-scroll">
-          <table id="contacts-table" className="record-table">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Client</th>
-                <th scope="col">Job title</th>
-                <th scope="col">Email</th>
-                <th scope="col">Phone</th>
-                <th scope="col">
-                  <span className="record-sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((contact) => (
-                <tr key={contact.id} className={contact.isInactive ? 'record-inactive' : undefined}>
-                  <td>
-                    {contact.fullName}
-                    {contact.isInactive && <span className="record-badge">Inactive</span>}
-                  </td>
-                  <td>
-                    <Link id={`contact-client-link-${contact.id}`} to={`/clients/${contact.clientId}`}>
-                      {clientNames.get(contact.clientId) ?? (clients.isPending ? '…' : 'View client')}
-                    </Link>
-                  </td>
-                  <td>{contact.jobTitle ?? <span className="muted">—</span>}</td>
-                  <td>
-                    {contact.email ? (
-                      <a id={`contact-email-${contact.id}`} href={`mailto:${contact.email}`}>
-                        {contact.email}
-                      </a>
-                    ) : (
-                      <span className="muted">—</span>
-                    )}
-                  </td>
-                  <td>{contact.phone ?? <span className="muted">—</span>}</td>
-                  <td className="record-row-actions">
-                    <button id={`contact-edit-${contact.id}`} type="button" onClick={() => props.onEdit(contact)} aria-label={`Edit ${contact.fullName}`}>
-                      Edit
-                    </button>
-                    <button id={`contact-delete-${contact.id}`} type="button" onClick={() => setDeleting(contact)} aria-label={`Delete ${contact.fullName}`}>
-                      Delete
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ContactsTable
+          id="contacts-table"
+          idPrefix="contact"
+          contacts={items}
+          client={(contact) => (
+            <Link id={`contact-client-link-${contact.id}`} to={`/clients/${contact.clientId}`}>
+              {clientNames.get(contact.clientId) ?? (clients.isPending ? '…' : 'View client')}
+            </Link>
+          )}
+          onEdit={props.onEdit}
+          onDelete={setDeleting}
+        />
       )}
       <Pager id="contacts" offset={filters.offset} limit={filters.limit} shown={items.length} total={total} onPage={page} />
       <ConfirmDialog
