@@ -14,14 +14,7 @@ export interface Contact {
 }
 
 /** Empty optional fields are sent as null, which the API stores as "not set" (and clears on PATCH). */
-export interface ContactInput {
-  clientId: string;
-  fullName: string;
-  email: string | null;
-  phone: string | null;
-  jobTitle: string | null;
-  isInactive: boolean;
-}
+export type ContactInput = Pick<Contact, 'clientId' | 'fullName' | 'email' | 'phone' | 'jobTitle' | 'isInactive'>;
 
 export interface ContactListFilters {
   /** Only this client's contacts (the client page's section). */

@@ -1,14 +1,12 @@
 // The contacts section of a client's page: every contact of the client, inactive ones marked.
 // The app places it on the client page, so the clients feature does not reach into this one.
 import { useState } from 'react';
-import { ConfirmDialog } from '../../../components/Dialog.tsx';
 import { Empty, ErrorState, Loading } from '../../../components/states.tsx';
-import { messageOf } from '../../../lib/api.ts';
-import { useDeleteContact } from '../api/delete-contact.ts';
 import { useContacts } from '../api/get-contacts.ts';
 import type { Contact } from '../api/types.ts';
 import { ContactFormDialog, type FixedClient } from './ContactFormDialog.tsx';
 import { ContactsTable } from './ContactsTable.tsx';
+import { DeleteContactDialog } from './DeleteContactDialog.tsx';
 
 /** The API's page size limit; a client with more contacts than this is shown in part. */
 const CLIENT_CONTACTS_LIMIT = 500;
@@ -18,12 +16,6 @@ export function ClientContactsSection({ client }: { client: FixedClient }) {
   // null: closed; 'new': the new-contact form; a contact: its edit form.
   const [form, setForm] = useState<Contact | 'new' | null>(null);
   const [deleting, setDeleting] = useState<Contact | null>(null);
-  const remove = useDeleteContact();
-
-  const closeDelete = () => {
-    setDeleting(null);
-    remove.reset();
-  };
 
   let body;
   if (contacts.isPending) body = <Loading id="client-contacts-loading" label="Loading contacts…" />;
@@ -55,21 +47,7 @@ export function ClientContactsSection({ client }: { client: FixedClient }) {
       </header>
       {body}
       <ContactFormDialog open={form !== null} client={client} contact={form === 'new' ? null : form} onClose={() => setForm(null)} />
-      <ConfirmDialog
-        id="client-contact-delete-dialog"
-        title="Delete contact"
-        message={
-          <>
-            Delete <strong>{deleting?.fullName}</strong>? This cannot be undone; marking the contact inactive keeps its history.
-          </>
-        }
-        confirmLabel="Delete contact"
-        open={deleting !== null}
-        pending={remove.isPending}
-        error={remove.error ? messageOf(remove.error) : null}
-        onConfirm={() => deleting && remove.mutate(deleting.id, { onSuccess: closeDelete })}
-        onClose={closeDelete}
-      />
+      <DeleteContactDialog id="client-contact-delete-dialog" contact={deleting} onClose={() => setDeleting(null)} />
     </section>
   );
 }

@@ -1,14 +1,12 @@
 // /contacts: every client's contacts, searchable by name or email, inactive ones on request.
 import { useState } from 'react';
-import { ConfirmDialog } from '../../../components/Dialog.tsx';
 import { Empty, ErrorState, Loading } from '../../../components/states.tsx';
-import { messageOf } from '../../../lib/api.ts';
 import { Link, useLocation } from '../../../lib/router.tsx';
-import { useDeleteContact } from '../api/delete-contact.ts';
 import { useClientOptions } from '../api/get-client-options.ts';
 import { useContacts } from '../api/get-contacts.ts';
 import type { Contact, ContactListFilters } from '../api/types.ts';
 import { ContactsTable } from './ContactsTable.tsx';
+import { DeleteContactDialog } from './DeleteContactDialog.tsx';
 import { ContactFormDialog } from './ContactFormDialog.tsx';
 import { Pager } from '../../../components/Pager.tsx';
 import { intParam, setSearchParams, useDebouncedSearchParam } from '../../../lib/url-state.ts';
@@ -67,11 +65,6 @@ function ContactList(props: { filters: ContactListFilters; onEdit: (contact: Con
   const contacts = useContacts(filters);
   const clients = useClientOptions();
   const [deleting, setDeleting] = useState<Contact | null>(null);
-  const remove = useDeleteContact();
-  const closeDelete = () => {
-    setDeleting(null);
-    remove.reset();
-  };
 
   if (contacts.isPending) return <Loading id="contacts-loading" label="Loading contacts…" />;
   if (contacts.isError) return <ErrorState id="contacts-error" error={contacts.error} onRetry={() => void contacts.refetch()} />;
@@ -98,21 +91,7 @@ function ContactList(props: { filters: ContactListFilters; onEdit: (contact: Con
         />
       )}
       <Pager id="contacts" offset={filters.offset} limit={filters.limit} shown={items.length} total={total} onPage={page} />
-      <ConfirmDialog
-        id="contact-delete-dialog"
-        title="Delete contact"
-        message={
-          <>
-            Delete <strong>{deleting?.fullName}</strong>? This cannot be undone; marking the contact inactive keeps its history.
-          </>
-        }
-        confirmLabel="Delete contact"
-        open={deleting !== null}
-        pending={remove.isPending}
-        error={remove.error ? messageOf(remove.error) : null}
-        onConfirm={() => deleting && remove.mutate(deleting.id, { onSuccess: closeDelete })}
-        onClose={closeDelete}
-      />
+      <DeleteContactDialog id="contact-delete-dialog" contact={deleting} onClose={() => setDeleting(null)} />
     </div>
   );
 }
