@@ -11,7 +11,9 @@ t.test('the embedded database keeps its data across a stop and start', async (t)
   const dataDir = mkdtempSync(join(tmpdir(), 'sb-data-'));
   const first = await openDatabase({ dataDir });
   t.equal(first.kind, 'pglite');
-  t.same(await migrateToLatest(first.db), ['0001_foundation']);
+  const applied = await migrateToLatest(first.db);
+  t.equal(applied[0], '0001_foundation', 'migrations run in order from the first');
+  t.same(applied, [...applied].sort(), 'in name order');
   await first.db.insertInto('tenants').values({ name: 'Persisted MSP' }).execute();
   await first.close();
 

@@ -1,10 +1,14 @@
 // Runs the ordered migrations in ./migrations with Kysely's Migrator (on start and `npm run migrate`).
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as foundation from './migrations/0001_foundation.js';
+import * as microsoftBindings from './migrations/0002_microsoft_bindings.js';
+import * as mspSso from './migrations/0003_msp_sso.js';
 
 // Listed statically so the migration set is part of the module graph (works the same from any cwd).
 const migrations: Record<string, Migration> = {
   '0001_foundation': foundation,
+  '0002_microsoft_bindings': microsoftBindings,
+  '0003_msp_sso': mspSso,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -144,6 +144,104 @@ export interface ScheduleEntryAssigneesTable {
   user_id: string;
 }
 
+export type MicrosoftConsumerName = 'msp_sso' | 'email' | 'calendar' | 'teams';
+
+export interface MicrosoftProfilesTable {
+  id: Generated<string>;
+  tenant_id: string;
+  display_name: string;
+  client_id: string;
+  authority_tenant: Generated<string>;
+  is_archived: Generated<boolean>;
+  archived_at: Date | null;
+  created_by: string | null;
+  updated_by: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface MicrosoftProfileConsumerBindingsTable {
+  tenant_id: string;
+  consumer: MicrosoftConsumerName;
+  profile_id: string;
+  bound_by: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export type MaterializationOutcome = 'bound' | 'already_bound' | 'no_signal' | 'no_candidate' | 'ambiguous';
+
+export interface MicrosoftBindingMaterializationsTable {
+  tenant_id: string;
+  consumer: MicrosoftConsumerName;
+  outcome: MaterializationOutcome;
+  profile_id: string | null;
+  created_at: CreatedAt;
+}
+
+export interface MspSsoLoginDomainsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  domain: string;
+  status: Generated<'pending' | 'verified' | 'disabled'>;
+  verification_token: string;
+  sso_required: Generated<boolean>;
+  verified_at: Date | null;
+  created_by: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface EmailProvidersTable {
+  id: Generated<string>;
+  tenant_id: string;
+  provider_type: 'google' | 'microsoft';
+  mailbox: string;
+  authorized_client_id: string | null;
+  is_active: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface CalendarProvidersTable {
+  id: Generated<string>;
+  tenant_id: string;
+  user_id: string;
+  provider_type: 'google' | 'microsoft';
+  display_name: string;
+  calendar_id: string | null;
+  sync_direction: Generated<'two_way' | 'to_calendar' | 'from_calendar'>;
+  status: Generated<'connected' | 'disconnected' | 'error' | 'configuring'>;
+  authorized_client_id: string | null;
+  last_sync_at: Date | null;
+  error_message: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface TeamsIntegrationsTable {
+  tenant_id: string;
+  install_status: Generated<'not_configured' | 'install_pending' | 'installed' | 'error'>;
+  package_id: string | null;
+  bot_id: string | null;
+  app_id: string | null;
+  last_error: string | null;
+  updated_at: Timestamp;
+}
+
+export interface MspSsoStatesTable {
+  state_hash: string;
+  tenant_id: string;
+  domain_id: string;
+  profile_id: string;
+  login_hint: string;
+  code_verifier: string;
+  nonce: string;
+  expires_at: ColumnType<Date, Date, Date>;
+  consumed_at: Date | null;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   tenants: TenantsTable;
   clients: ClientsTable;
@@ -159,6 +257,14 @@ export interface Database {
   contacts: ContactsTable;
   schedule_entries: ScheduleEntriesTable;
   schedule_entry_assignees: ScheduleEntryAssigneesTable;
+  microsoft_profiles: MicrosoftProfilesTable;
+  microsoft_profile_consumer_bindings: MicrosoftProfileConsumerBindingsTable;
+  microsoft_binding_materializations: MicrosoftBindingMaterializationsTable;
+  msp_sso_login_domains: MspSsoLoginDomainsTable;
+  email_providers: EmailProvidersTable;
+  calendar_providers: CalendarProvidersTable;
+  teams_integrations: TeamsIntegrationsTable;
+  msp_sso_states: MspSsoStatesTable;
 }
 
 /** Tables whose rows belong to one tenant: the tenant scope helper accepts only these. */

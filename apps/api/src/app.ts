@@ -37,6 +37,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(corePlugin, {
     database: options.database,
     edition: config.EDITION,
+    publicUrl: config.publicUrl,
     keyring: options.keyring,
     cookieSecrets: cookieSecretsFrom(options.keyring),
     cookieSecure: config.cookieSecure,
@@ -45,7 +46,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     runWorkers: config.SWITCHBOARD_WORKERS === 'inline',
     outboxIntervalMs: options.outboxIntervalMs ?? 1000,
   });
-  await app.register(microsoftBindingsPlugin);
+  await app.register(microsoftBindingsPlugin, { loginUrl: config.MICROSOFT_LOGIN_URL.replace(/\/$/, '') });
   if (config.EDITION === 'ee') {
     for (const plugin of await loadEnterprisePlugins()) await app.register(plugin);
   }

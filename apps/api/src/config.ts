@@ -30,6 +30,7 @@ const schema = z
     TRUST_PROXY: bool.default(false),
     COOKIE_SECURE: bool.optional(),
     SWITCHBOARD_WEB_DIST: z.string().optional(),
+    MICROSOFT_LOGIN_URL: z.url({ message: 'must be a URL such as https://login.microsoftonline.com' }).default('https://login.microsoftonline.com'),
   })
   .refine((c) => !c.SWITCHBOARD_ADMIN_PASSWORD || c.SWITCHBOARD_ADMIN_EMAIL, {
     path: ['SWITCHBOARD_ADMIN_EMAIL'],

@@ -3,7 +3,7 @@
 // so and are skipped locally; in CI (CI=true) a missing browser is a failure.
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import type { Test } from 'tap';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildApp, loadConfig } from '@switchboard/api';
@@ -29,19 +29,29 @@ export interface WebServer {
   close(): Promise<void>;
 }
 
-export async function startServer(edition: 'ce' | 'ee'): Promise<WebServer> {
+/** A free loopback port, so PUBLIC_URL (redirect URIs) can be known before the server starts. */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+export async function startServer(edition: 'ce' | 'ee', env: Record<string, string> = {}): Promise<WebServer> {
   const database = await createTestDatabase();
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
   const app = await buildApp({
-    config: loadConfig({ EDITION: edition, SWITCHBOARD_WORKERS: 'off', LOG_LEVEL: 'warn', SWITCHBOARD_WEB_DIST: DIST }),
+    config: loadConfig({ EDITION: edition, SWITCHBOARD_WORKERS: 'off', LOG_LEVEL: 'warn', SWITCHBOARD_WEB_DIST: DIST, PUBLIC_URL: url, ...env }),
     database,
     keyring: testKeyring(),
   });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const { port } = app.server.address() as AddressInfo;
+  await app.listen({ host: '127.0.0.1', port });
   return {
     app,
     db: database.db,
-    url: `http://127.0.0.1:${port}`,
+    url,
     async close() {
       await app.close();
       await database.close();

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { setCsrfToken, setSessionEndedHandler } from './lib/api.ts';
 import { matchPath, navigate, useLocation } from './lib/router.tsx';
-import { canReadSettings, editionQuery, sessionKeys, sessionQuery, type EditionInfo, type SessionUser } from './lib/session.ts';
+import { canReadSettings, canUpdateSettings, editionQuery, sessionKeys, sessionQuery, type EditionInfo, type SessionUser } from './lib/session.ts';
 import { ErrorState, Loading } from './components/states.tsx';
 import { SignInPage } from './features/auth/SignInPage.tsx';
 import { Layout } from './features/layout/Layout.tsx';
@@ -14,6 +14,7 @@ import { ClientsPage } from './features/clients/components/ClientsPage.tsx';
 import { ClientDetailPage } from './features/clients/components/ClientDetailPage.tsx';
 import { ContactsPage } from './features/contacts/components/ContactsPage.tsx';
 import { ClientContactsSection } from './features/contacts/components/ClientContactsSection.tsx';
+import { MicrosoftProvidersPanel } from './features/microsoft/components/MicrosoftProvidersPanel.tsx';
 
 export function App() {
   const queryClient = useQueryClient();
@@ -56,7 +57,11 @@ function Page(props: { user: SessionUser; edition: EditionInfo }) {
   const client = matchPath('/clients/:id', path);
   if (client) return <ClientDetailPage id={client.id} contacts={(c) => <ClientContactsSection client={c} />} />;
   if (path === '/contacts') return <ContactsPage />;
-  if (path === '/settings') return canReadSettings(props.user) ? <SettingsPage edition={props.edition} /> : <NotAvailable />;
+  if (path === '/settings') {
+    if (!canReadSettings(props.user)) return <NotAvailable />;
+    const providers = <MicrosoftProvidersPanel edition={props.edition.edition} canEdit={canUpdateSettings(props.user)} />;
+    return <SettingsPage edition={props.edition} providers={providers} />;
+  }
   if (path === '/' || path === '') return null;
   return <NotAvailable />;
 }

@@ -1,6 +1,8 @@
 // The one module that answers edition questions. Everything else (routes, the SPA) asks it.
+import type { MicrosoftConsumerName } from '@switchboard/db';
+
 export type Edition = 'ce' | 'ee';
-export type MicrosoftConsumer = 'msp_sso' | 'email' | 'calendar' | 'teams';
+export type MicrosoftConsumer = MicrosoftConsumerName;
 
 export interface EditionInfo {
   edition: Edition;

@@ -4,7 +4,7 @@
 import fp from 'fastify-plugin';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
-import type { FastifyInstance, preHandlerAsyncHookHandler, FastifyRequest } from 'fastify';
+import type { FastifyInstance, preHandlerAsyncHookHandler, FastifyRequest, FastifyReply } from 'fastify';
 import type { DatabaseHandle } from '@switchboard/db';
 import { createAuthHooks } from './auth.js';
 import { describeEdition, type Edition, type EditionInfo } from './edition.js';
@@ -17,7 +17,7 @@ import { createOutboxRelay, type OutboxRelay } from './services/outbox.js';
 import { registerFeatureFlags } from './services/feature-flags.js';
 import { deleteExpiredSessions, type SessionUser } from './services/sessions.js';
 import type { Db } from './tenancy.js';
-import { authRoutes } from './routes/auth.js';
+import { authRoutes, createSignIn } from './routes/auth.js';
 import { editionRoutes } from './routes/edition.js';
 import { userRoutes } from './routes/users.js';
 import { settingsRoutes } from './routes/settings.js';
@@ -29,6 +29,8 @@ import { registerEnterpriseSurfaces } from './enterprise/index.js';
 export interface CoreOptions {
   database: DatabaseHandle;
   edition: Edition;
+  /** Where browsers and providers reach this server (redirect URIs, webhook addresses). */
+  publicUrl: string;
   keyring: Keyring;
   /** Keys that sign the session cookie: the first signs, all verify (for rotation). */
   cookieSecrets: string[];
@@ -52,6 +54,11 @@ declare module 'fastify' {
     requireUser: preHandlerAsyncHookHandler;
     requireInternal: preHandlerAsyncHookHandler;
     requirePermission(permission: Permission): preHandlerAsyncHookHandler;
+    /** Starts a session for an authenticated user: cookie set, sign-in audited. */
+    signInUser(
+      reply: FastifyReply,
+      who: { tenantId: string; userId: string; method: 'password' | 'microsoft' },
+    ): Promise<{ user: SessionUser; csrfToken: string }>;
   }
   interface FastifyRequest {
     /** Set by requireUser / requireInternal / requirePermission. */
@@ -81,6 +88,7 @@ async function core(app: FastifyInstance, options: CoreOptions) {
   app.decorate('requireUser', auth.requireUser);
   app.decorate('requireInternal', auth.requireInternal);
   app.decorate('requirePermission', auth.requirePermission);
+  app.decorate('signInUser', createSignIn(app));
   registerErrorHandling(app);
 
   jobs.define({

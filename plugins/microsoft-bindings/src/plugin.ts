@@ -1,8 +1,74 @@
-// switchboard-microsoft-bindings: Microsoft profiles and consumer bindings. The profiles, bindings
-// and resolver are built by the Microsoft bindings issue; this registers the plugin in its place.
+// switchboard-microsoft-bindings: Microsoft profiles, explicit consumer bindings, the consumer
+// matrix and the resolver other plugins use (`app.microsoft.resolveConsumerProfile`). On start it
+// materializes bindings once for tenants with legacy Microsoft use. It also runs the msp_sso
+// consumer: login domains and "Sign in with Microsoft".
 import fp from 'fastify-plugin';
+import type { FastifyInstance } from 'fastify';
+import type { MicrosoftConsumer } from '@switchboard/core';
+import { profileRoutes } from './routes/profiles.js';
+import { consumerRoutes } from './routes/consumers.js';
+import { mspSsoRoutes } from './sso/routes.js';
+import { deleteStaleSsoStates } from './sso/msp-sso.js';
+import { DEFAULT_LOGIN_URL } from './services/msal.js';
+import { materializeBindings } from './services/materialize.js';
+import { resolveConsumerProfile, type MicrosoftCredentials } from './services/resolver.js';
+import type { ProfileUsageSource } from './services/profiles.js';
 
-export const microsoftBindingsPlugin = fp(async () => {}, {
+export interface MicrosoftBindings {
+  /** The credentials of the profile bound to `consumer`, or null (never a fallback profile). */
+  resolveConsumerProfile(tenantId: string, consumer: MicrosoftConsumer): Promise<MicrosoftCredentials | null>;
+  /** Another feature that holds on to profiles (e.g. an Entra connection) so archive/delete refuse while it does. */
+  registerProfileUsage(source: ProfileUsageSource): void;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    microsoft: MicrosoftBindings;
+  }
+}
+
+export interface MicrosoftBindingsOptions {
+  /** The Microsoft identity platform (MICROSOFT_LOGIN_URL); the emulator's address in tests and the demo. */
+  loginUrl?: string;
+}
+
+async function microsoftBindings(app: FastifyInstance, options: MicrosoftBindingsOptions) {
+  const usageSources: ProfileUsageSource[] = [];
+  const deps = { edition: app.edition, secrets: app.secrets, publicUrl: app.coreOptions.publicUrl, usageSources };
+
+  app.decorate('microsoft', {
+    resolveConsumerProfile: (tenantId: string, consumer: MicrosoftConsumer) => resolveConsumerProfile(app.db, deps, tenantId, consumer),
+    registerProfileUsage: (source: ProfileUsageSource) => {
+      usageSources.push(source);
+    },
+  } satisfies MicrosoftBindings);
+
+  app.jobs.define({
+    name: 'microsoft.sso-state-cleanup',
+    handler: async () => {
+      await deleteStaleSsoStates(app.db);
+    },
+  });
+
+  app.addHook('onReady', async () => {
+    if (app.coreOptions.runWorkers) await app.jobs.boss.schedule('microsoft.sso-state-cleanup', '23 * * * *');
+    const results = await materializeBindings(app.db, app.edition.microsoftConsumers);
+    const bound = results.filter((r) => r.outcome === 'bound');
+    if (bound.length > 0) app.log.info({ bound: bound.map(({ tenantId, consumer }) => ({ tenantId, consumer })) }, 'materialized Microsoft consumer bindings');
+  });
+
+  await app.register(profileRoutes(deps));
+  await app.register(consumerRoutes(deps));
+  await app.register(
+    mspSsoRoutes({
+      resolveProfile: app.microsoft.resolveConsumerProfile,
+      loginUrl: options.loginUrl ?? DEFAULT_LOGIN_URL,
+      publicUrl: app.coreOptions.publicUrl,
+    }),
+  );
+}
+
+export const microsoftBindingsPlugin = fp(microsoftBindings, {
   name: 'switchboard-microsoft-bindings',
   fastify: '5.x',
   dependencies: ['switchboard-core'],

@@ -51,3 +51,5 @@ export const editionQuery = queryOptions({
 export const editionLabel = (edition: string) => (edition === 'ee' ? 'Enterprise Edition' : 'Community Edition');
 
 export const canReadSettings = (user: SessionUser) => user.userType === 'internal' && user.permissions.includes('system_settings.read');
+
+export const canUpdateSettings = (user: SessionUser) => canReadSettings(user) && user.permissions.includes('system_settings.update');

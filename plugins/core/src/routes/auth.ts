@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { SESSION_COOKIE, setSessionCookie } from '../auth.js';
@@ -30,6 +30,21 @@ const toSessionUser = (u: SessionUser) => ({
   permissions: u.permissions,
 });
 
+/**
+ * Creates a session for an authenticated user, sets the cookie and audits the sign-in. Shared by
+ * password sign-in and Microsoft (MSP SSO) sign-in, exposed as `app.signInUser`.
+ */
+export function createSignIn(app: FastifyInstance) {
+  return async (reply: FastifyReply, who: { tenantId: string; userId: string; method: 'password' | 'microsoft' }) => {
+    const session = await createSession(app.db, who.tenantId, who.userId, app.coreOptions.sessionTtlMs);
+    await recordAudit(app.db, { tenantId: who.tenantId, actorUserId: who.userId, action: 'auth.login', targetType: 'user', targetId: who.userId, details: { method: who.method } });
+    const found = await findSession(app.db, session.token);
+    if (found.status !== 'valid') throw new Unauthorized();
+    setSessionCookie(reply, session.token, session.expiresAt, app.coreOptions.cookieSecure);
+    return { user: found.user, csrfToken: session.csrfToken };
+  };
+}
+
 export async function authRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
@@ -57,12 +72,8 @@ export async function authRoutes(app: FastifyInstance) {
     },
     async (request, reply) => {
       const { userId, tenantId } = await verifyLogin(app.db, request.body.email, request.body.password);
-      const session = await createSession(app.db, tenantId, userId, app.coreOptions.sessionTtlMs);
-      await recordAudit(app.db, { tenantId, actorUserId: userId, action: 'auth.login', targetType: 'user', targetId: userId });
-      const found = await findSession(app.db, session.token);
-      if (found.status !== 'valid') throw new Unauthorized();
-      setSessionCookie(reply, session.token, session.expiresAt, app.coreOptions.cookieSecure);
-      return { user: toSessionUser(found.user), csrfToken: session.csrfToken };
+      const session = await app.signInUser(reply, { tenantId, userId, method: 'password' });
+      return { user: toSessionUser(session.user), csrfToken: session.csrfToken };
     },
   );
 

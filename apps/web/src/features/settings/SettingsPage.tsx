@@ -1,22 +1,16 @@
 // Settings → Integrations: the categories this edition offers, from GET /api/edition only.
-import { useEffect } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import { navigate, useLocation } from '../../lib/router.tsx';
 import type { EditionInfo } from '../../lib/session.ts';
 import { pickValid, TITLES } from '../layout/tabs.ts';
-
-const CONSUMER_LABELS: Record<string, string> = {
-  msp_sso: 'MSP single sign-on',
-  email: 'Email',
-  calendar: 'Calendar',
-  teams: 'Microsoft Teams',
-};
 
 export function settingsCategories(edition: EditionInfo): string[] {
   // The Entra card is also behind its feature flag, which the edition payload carries.
   return edition.settingsCategories.filter((c) => c !== 'entra' || edition.featureFlags['entra-integration-ui']);
 }
 
-export function SettingsPage(props: { edition: EditionInfo }) {
+/** `providers` is the Providers category's content, placed by the app (features do not import each other). */
+export function SettingsPage(props: { edition: EditionInfo; providers: ReactNode }) {
   const { search } = useLocation();
   const categories = settingsCategories(props.edition);
   const { value: category, fellBack } = pickValid(search.get('category'), categories);
@@ -43,18 +37,7 @@ export function SettingsPage(props: { edition: EditionInfo }) {
         ))}
       </div>
       <div role="tabpanel" id={`settings-panel-${category}`} aria-labelledby={`settings-category-${category}`} className="card">
-        {category === 'providers' && (
-          <>
-            <h2>Microsoft</h2>
-            <p>Microsoft app credentials are kept as named profiles, and each consumer is bound to exactly one profile.</p>
-            <p>Consumers in this edition:</p>
-            <ul id="settings-consumers">
-              {props.edition.microsoftConsumers.map((c) => (
-                <li key={c}>{CONSUMER_LABELS[c] ?? c}</li>
-              ))}
-            </ul>
-          </>
-        )}
+        {category === 'providers' && props.providers}
         {category === 'calendar' && (
           <>
             <h2>Calendar sync</h2>

@@ -1,0 +1,88 @@
+// Request and response schemas of the Microsoft profiles and bindings API.
+import { z } from 'zod';
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+
+export const consumerName = z.enum(['msp_sso', 'email', 'calendar', 'teams'], {
+  error: 'must be one of msp_sso, email, calendar, teams',
+});
+
+const displayName = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
+const clientId = z.string().trim().regex(GUID, 'must be the application (client) ID from Azure, a GUID such as 00000000-0000-0000-0000-000000000000');
+const authorityTenant = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((v) => v === 'common' || v === 'organizations' || GUID.test(v) || DOMAIN.test(v), {
+    message: 'must be "common", "organizations", a directory (tenant) ID or a verified domain',
+  });
+// Whitespace is never part of an Azure secret; a pasted newline would make every token request fail.
+const clientSecret = z.string().trim().min(1, 'must not be empty').max(1024, 'must be at most 1024 characters');
+
+export const profileInput = z.object({
+  displayName,
+  clientId,
+  authorityTenant: authorityTenant.default('common'),
+  clientSecret,
+});
+
+/** Every field optional; a given `clientSecret` replaces the stored one. No defaults, so absent stays absent. */
+export const profilePatch = z.object({
+  displayName: displayName.optional(),
+  clientId: clientId.optional(),
+  authorityTenant: authorityTenant.optional(),
+  clientSecret: clientSecret.optional(),
+});
+
+export const profileListQuery = z.object({
+  includeArchived: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .default('false')
+    .transform((v) => v === 'true'),
+});
+
+export const profileResponse = z.object({
+  id: z.string(),
+  displayName: z.string(),
+  clientId: z.string(),
+  authorityTenant: z.string(),
+  hasClientSecret: z.boolean(),
+  isArchived: z.boolean(),
+  archivedAt: z.string().nullable(),
+  /** Consumers (and other features) using this profile; archive and delete are refused while any. */
+  usedBy: z.array(z.object({ key: z.string(), label: z.string() })),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+export const bindingInput = z.object({ profileId: z.uuid({ message: 'must be the id of a Microsoft profile' }) });
+
+export const consumerStatus = z.object({
+  consumer: consumerName,
+  label: z.string(),
+  description: z.string(),
+  binding: z
+    .object({ profileId: z.string(), profileName: z.string(), boundAt: z.string(), boundBy: z.string().nullable() })
+    .nullable(),
+  readiness: z.enum(['ready', 'not_bound', 'missing_secret']),
+  readinessMessage: z.string(),
+  redirectUris: z.array(z.string()),
+  /** Teams only (EE). */
+  teams: z
+    .object({
+      installStatus: z.enum(['not_configured', 'install_pending', 'installed', 'error']),
+      applicationIdUri: z.string().nullable(),
+      guidance: z.string(),
+    })
+    .optional(),
+});
+
+export const consumerMatrix = z.object({ edition: z.enum(['ce', 'ee']), consumers: z.array(consumerStatus) });
+
+export const bindingResult = z.object({ consumer: consumerStatus, warnings: z.array(z.string()) });
+
+export type ProfileInput = z.infer<typeof profileInput>;
+export type ProfilePatch = z.infer<typeof profilePatch>;
+export type ProfileResponse = z.infer<typeof profileResponse>;
+export type ConsumerStatus = z.infer<typeof consumerStatus>;
