@@ -41,6 +41,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   // a handful of connections is plenty and keeps the queue short.
   const poolSize = options.poolSize ?? 4;
   const server = new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port: 0, maxConnections: poolSize + 8 });
+  keepExtendedQueriesTogether(server as unknown as { queryQueue: QueryQueue });
   await server.start();
   const connectionString = `postgres://postgres@${server.getServerConn()}/postgres?sslmode=disable`;
   return fromConnectionString(connectionString, 'pglite', poolSize, async () => {
@@ -80,5 +81,47 @@ function releaseParsedMessages(pglite: PGlite): void {
   pglite.execProtocolRawStream = async (message, { syncToFs = true, onRawData }) => {
     const { data } = await pglite.execProtocol(message, { syncToFs, throwOnError: false });
     if (data.length > 0) onRawData(data);
+  };
+}
+
+interface QueryQueue {
+  enqueue(handlerId: number, message: Uint8Array, onData: (data: Uint8Array) => void): Promise<number>;
+  clearQueueForHandler(handlerId: number): void;
+}
+
+// Frontend messages of the extended query protocol that only take effect at the next Sync/Flush.
+const PARSE = 0x50;
+const BIND = 0x42;
+const DESCRIBE = 0x44;
+const EXECUTE = 0x45;
+const CLOSE = 0x43;
+const DEFERRED = new Set([PARSE, BIND, DESCRIBE, EXECUTE, CLOSE]);
+
+/**
+ * pglite-socket 0.1.6 queues every protocol message on its own, and all connections share one
+ * PGlite session. So between one connection's Parse and its Bind, another connection's Parse could
+ * run and replace the unnamed statement ("bind message supplies 2 parameters, but prepared
+ * statement "" requires 1"), whenever two connections run parameterised queries at once (the app's
+ * pool and pg-boss do). Holding a connection's extended-query messages until its Sync (or Flush)
+ * and running them as one unit makes each query atomic, as on a real server.
+ */
+function keepExtendedQueriesTogether(server: { queryQueue: QueryQueue }): void {
+  const queue = server.queryQueue;
+  const enqueue = queue.enqueue.bind(queue);
+  const clear = queue.clearQueueForHandler.bind(queue);
+  const held = new Map<number, Uint8Array[]>();
+  queue.enqueue = (handlerId, message, onData) => {
+    const pending = held.get(handlerId) ?? [];
+    if (DEFERRED.has(message[0])) {
+      pending.push(message);
+      held.set(handlerId, pending);
+      return Promise.resolve(0);
+    }
+    held.delete(handlerId);
+    return enqueue(handlerId, pending.length ? Buffer.concat([...pending, message]) : message, onData);
+  };
+  queue.clearQueueForHandler = (handlerId) => {
+    held.delete(handlerId);
+    clear(handlerId);
   };
 }
