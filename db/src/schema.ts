@@ -1,6 +1,13 @@
 // The Database type: one interface per table. Row types are derived with Selectable/Insertable/
 // Updateable where they are used; never hand-write a second copy of a row.
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+import type { CalendarTables, SyncProgressColumn } from './schema/calendar.js';
+import type { EntraTables } from './schema/entra.js';
+import type { NotificationsTables } from './schema/notifications.js';
+
+export type * from './schema/calendar.js';
+export type * from './schema/entra.js';
+export type * from './schema/notifications.js';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type CreatedAt = ColumnType<Date, never, never>;
@@ -215,6 +222,17 @@ export interface CalendarProvidersTable {
   authorized_client_id: string | null;
   last_sync_at: Date | null;
   error_message: string | null;
+  account_email: string | null;
+  import_unmapped: Generated<boolean>;
+  connected_at: Date | null;
+  sync_cursor: string | null;
+  sync_progress: SyncProgressColumn;
+  channel_id: string | null;
+  channel_resource_id: string | null;
+  channel_expires_at: Date | null;
+  last_notification_at: Date | null;
+  consecutive_failures: Generated<number>;
+  needs_reconnect: Generated<boolean>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -242,7 +260,8 @@ export interface MspSsoStatesTable {
   created_at: CreatedAt;
 }
 
-export interface Database {
+/** Feature tables live in ./schema/*.ts so each feature owns its own file. */
+export interface Database extends NotificationsTables, CalendarTables, EntraTables {
   tenants: TenantsTable;
   clients: ClientsTable;
   users: UsersTable;

@@ -38,6 +38,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     database: options.database,
     edition: config.EDITION,
     publicUrl: config.publicUrl,
+    providerUrls: config.providerUrls,
     keyring: options.keyring,
     cookieSecrets: cookieSecretsFrom(options.keyring),
     cookieSecure: config.cookieSecure,
@@ -46,9 +47,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     runWorkers: config.SWITCHBOARD_WORKERS === 'inline',
     outboxIntervalMs: options.outboxIntervalMs ?? 1000,
   });
-  await app.register(microsoftBindingsPlugin, { loginUrl: config.MICROSOFT_LOGIN_URL.replace(/\/$/, '') });
+  await app.register(microsoftBindingsPlugin);
   if (config.EDITION === 'ee') {
-    for (const plugin of await loadEnterprisePlugins()) await app.register(plugin);
+    for (const plugin of await loadEnterprisePlugins()) await app.register(plugin, { sweepMinutes: config.CALENDAR_SWEEP_MINUTES });
   }
 
   app.get('/healthz', async () => ({ status: 'ok' }));

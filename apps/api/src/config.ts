@@ -2,6 +2,7 @@
 // process with a message naming it.
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import type { ProviderUrls } from '@switchboard/core';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
@@ -30,7 +31,13 @@ const schema = z
     TRUST_PROXY: bool.default(false),
     COOKIE_SECURE: bool.optional(),
     SWITCHBOARD_WEB_DIST: z.string().optional(),
+    CALENDAR_SWEEP_MINUTES: z.coerce.number({ error: 'must be a number of minutes' }).int().min(1, 'must be at least 1').max(1440, 'must be at most 1440').default(15),
+    // Provider endpoints: the real services by default; the emulators' address in tests and the demo.
     MICROSOFT_LOGIN_URL: z.url({ message: 'must be a URL such as https://login.microsoftonline.com' }).default('https://login.microsoftonline.com'),
+    MICROSOFT_GRAPH_URL: z.url({ message: 'must be a URL such as https://graph.microsoft.com' }).default('https://graph.microsoft.com'),
+    GOOGLE_ACCOUNTS_URL: z.url({ message: 'must be a URL such as https://accounts.google.com' }).default('https://accounts.google.com'),
+    GOOGLE_OAUTH2_URL: z.url({ message: 'must be a URL such as https://oauth2.googleapis.com' }).default('https://oauth2.googleapis.com'),
+    GOOGLE_API_URL: z.url({ message: 'must be a URL such as https://www.googleapis.com' }).default('https://www.googleapis.com'),
   })
   .refine((c) => !c.SWITCHBOARD_ADMIN_PASSWORD || c.SWITCHBOARD_ADMIN_EMAIL, {
     path: ['SWITCHBOARD_ADMIN_EMAIL'],
@@ -41,6 +48,7 @@ export type RawConfig = z.infer<typeof schema>;
 
 export interface Config extends RawConfig {
   publicUrl: string;
+  providerUrls: ProviderUrls;
   dataDir: string;
   keyFile: string;
   cookieSecure: boolean;
@@ -61,9 +69,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const c = parsed.data;
   const publicUrl = (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/$/, '');
   const dataDir = resolve(c.SWITCHBOARD_DATA_DIR);
+  const bare = (url: string) => url.replace(/\/+$/, '');
   return {
     ...c,
     publicUrl,
+    providerUrls: {
+      microsoftLogin: bare(c.MICROSOFT_LOGIN_URL),
+      microsoftGraph: bare(c.MICROSOFT_GRAPH_URL),
+      googleAccounts: bare(c.GOOGLE_ACCOUNTS_URL),
+      googleOAuth2: bare(c.GOOGLE_OAUTH2_URL),
+      googleApi: bare(c.GOOGLE_API_URL),
+    },
     dataDir,
     keyFile: resolve(c.SWITCHBOARD_SECRET_KEY_FILE ?? `${dataDir}/secret.key`),
     cookieSecure: c.COOKIE_SECURE ?? publicUrl.startsWith('https://'),

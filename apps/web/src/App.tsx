@@ -15,6 +15,11 @@ import { ClientDetailPage } from './features/clients/components/ClientDetailPage
 import { ContactsPage } from './features/contacts/components/ContactsPage.tsx';
 import { ClientContactsSection } from './features/contacts/components/ClientContactsSection.tsx';
 import { MicrosoftProvidersPanel } from './features/microsoft/components/MicrosoftProvidersPanel.tsx';
+import { EntraSettingsPanel } from './features/entra/components/EntraSettingsPanel.tsx';
+import { ClientEntraSyncAction } from './features/entra/components/ClientEntraSyncAction.tsx';
+import { ProfileCalendarPanel } from './features/calendar/components/ProfileCalendarPanel.tsx';
+import { CalendarSettingsPanel } from './features/calendar/components/CalendarSettingsPanel.tsx';
+import { NotificationsBell } from './features/notifications/components/NotificationsBell.tsx';
 
 export function App() {
   const queryClient = useQueryClient();
@@ -36,7 +41,7 @@ export function App() {
   if (edition.isError) return <ErrorState id="app-error" error={edition.error} onRetry={() => void edition.refetch()} />;
   if (!session.data) return <SignInPage notice={notice} />;
   return (
-    <Layout user={session.data.user} edition={edition.data} onSignedOut={() => setNotice('You have signed out.')}>
+    <Layout user={session.data.user} edition={edition.data} onSignedOut={() => setNotice('You have signed out.')} notifications={<NotificationsBell />}>
       <Page user={session.data.user} edition={edition.data} />
     </Layout>
   );
@@ -50,17 +55,21 @@ function Page(props: { user: SessionUser; edition: EditionInfo }) {
     if (path === '/' || path === '') navigate(home, { replace: true });
   }, [path, home]);
 
-  if (path.startsWith('/profile')) return <ProfilePage user={props.user} edition={props.edition} />;
+  if (path.startsWith('/profile')) return <ProfilePage user={props.user} edition={props.edition} calendar={<ProfileCalendarPanel />} />;
   if (!internal) return <NotAvailable />;
   if (path === '/schedule') return <SchedulePage />;
   if (path === '/clients') return <ClientsPage />;
   const client = matchPath('/clients/:id', path);
-  if (client) return <ClientDetailPage id={client.id} contacts={(c) => <ClientContactsSection client={c} />} />;
+  if (client) {
+    const entraAction = props.edition.featureFlags['entra-integration-client-sync-action'] && canUpdateSettings(props.user);
+    return <ClientDetailPage id={client.id} contacts={(c) => <ClientContactsSection client={c} />} actions={entraAction ? (c) => <ClientEntraSyncAction clientId={c.id} /> : undefined} />;
+  }
   if (path === '/contacts') return <ContactsPage />;
   if (path === '/settings') {
     if (!canReadSettings(props.user)) return <NotAvailable />;
     const providers = <MicrosoftProvidersPanel edition={props.edition.edition} canEdit={canUpdateSettings(props.user)} />;
-    return <SettingsPage edition={props.edition} providers={providers} />;
+    const entra = <EntraSettingsPanel canEdit={canUpdateSettings(props.user)} flags={props.edition.featureFlags} />;
+    return <SettingsPage edition={props.edition} providers={providers} calendar={<CalendarSettingsPanel canEdit={canUpdateSettings(props.user)} />} entra={entra} />;
   }
   if (path === '/' || path === '') return null;
   return <NotAvailable />;

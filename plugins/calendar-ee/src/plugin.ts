@@ -1,16 +1,44 @@
 // switchboard-calendar-ee: calendar sync (EE). Registered only when EDITION=ee; takes over the
-// stable calendar URLs that core registers by replacing the members of `app.calendar`.
+// stable calendar URLs that core registers by replacing the handlers of `app.calendar`, and runs
+// the sync jobs.
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
-import { CALENDAR_HANDLERS, notConfigured } from '@switchboard/core';
+import { calendarHandlers } from './routes/handlers.js';
+import { createAdapterFactory, type AdapterFactory } from './services/adapter-factory.js';
+import { registerCalendarJobs, scheduleSweep, type Notifier } from './services/calendar-jobs.js';
+import type { TokenDeps } from './services/tokens.js';
 
-async function calendarEe(app: FastifyInstance) {
-  // The sync engine arrives with the calendar sync issues; until then EE says so, in its own words.
-  Object.assign(app.calendar, notConfigured(CALENDAR_HANDLERS, 'Calendar sync is not configured on this server yet.'));
+export interface CalendarDeps extends TokenDeps {
+  adapterFor: AdapterFactory;
+  notifications: Notifier;
+  jobs: FastifyInstance['jobs'];
+  log: FastifyInstance['log'];
+}
+
+export interface CalendarPluginOptions {
+  /** Minutes between sweeps that sync every connection (heals missed notifications). Default 15. */
+  sweepMinutes?: number;
+}
+
+async function calendarEe(app: FastifyInstance, options: CalendarPluginOptions) {
+  const sweepMinutes = options.sweepMinutes ?? 15;
+  const tokenDeps: TokenDeps = {
+    db: app.db,
+    secrets: app.secrets,
+    providerUrls: app.coreOptions.providerUrls,
+    publicUrl: app.coreOptions.publicUrl,
+    resolveMicrosoft: (tenantId) => app.microsoft.resolveConsumerProfile(tenantId, 'calendar'),
+  };
+  const deps: CalendarDeps = { ...tokenDeps, adapterFor: createAdapterFactory(tokenDeps), notifications: app.notifications, jobs: app.jobs, log: app.log };
+  registerCalendarJobs({ ...deps, sweepMinutes }, app.outbox);
+  app.addHook('onReady', async () => {
+    if (app.coreOptions.runWorkers) await scheduleSweep(app.jobs, sweepMinutes);
+  });
+  Object.assign(app.calendar, { onRequest: () => undefined, handlers: calendarHandlers(app, deps) });
 }
 
 export const calendarPlugin = fp(calendarEe, {
   name: 'switchboard-calendar-ee',
   fastify: '5.x',
-  dependencies: ['switchboard-core'],
+  dependencies: ['switchboard-core', 'switchboard-microsoft-bindings'],
 });

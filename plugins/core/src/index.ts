@@ -1,4 +1,4 @@
-export { corePlugin, type CoreOptions } from './plugin.js';
+export { corePlugin, type CoreOptions, type ProviderUrls } from './plugin.js';
 export { describeEdition, type Edition, type EditionInfo, type MicrosoftConsumer } from './edition.js';
 export { AppError, BadRequest, Conflict, Forbidden, NotFound, Unauthorized } from './errors.js';
 export { PERMISSIONS, type Permission } from './permissions.js';
@@ -12,7 +12,20 @@ export { FEATURE_FLAGS, isFeatureEnabled, setFeatureFlagDefault, setTenantFeatur
 export { createTenant, createUser, countUsers } from './services/users.js';
 export { createClient } from './services/clients.js';
 export { createContact } from './services/contacts.js';
-export { createScheduleEntry } from './services/schedule-entries.js';
+export { createScheduleEntry, getScheduleEntry, listScheduleEntries, updateScheduleEntry, deleteScheduleEntry } from './services/schedule-entries.js';
+export type { ScheduleEntry } from './schemas/schedule-entries.js';
+export {
+  notify,
+  notifyAdmins,
+  resolveNotifications,
+  listNotifications,
+  countUnread,
+  markNotificationRead,
+  markAllNotificationsRead,
+  type NotificationCenter,
+  type RaisedNotification,
+} from './services/notifications.js';
+export type { Notification, NotificationInput } from './schemas/notifications.js';
 export type { SessionUser } from './services/sessions.js';
 export { rotateSecretKey, type RotationResult } from './services/key-rotation.js';
 export {

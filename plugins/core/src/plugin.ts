@@ -24,13 +24,31 @@ import { settingsRoutes } from './routes/settings.js';
 import { clientRoutes } from './routes/clients.js';
 import { contactRoutes } from './routes/contacts.js';
 import { scheduleEntryRoutes } from './routes/schedule-entries.js';
+import { notificationRoutes } from './routes/notifications.js';
+import { notificationCenter } from './services/notifications.js';
 import { registerEnterpriseSurfaces } from './enterprise/index.js';
+
+/** Base URLs of the provider services, without a trailing slash. */
+export interface ProviderUrls {
+  /** Microsoft identity platform: https://login.microsoftonline.com */
+  microsoftLogin: string;
+  /** Microsoft Graph: https://graph.microsoft.com (the /v1.0 path is added by callers) */
+  microsoftGraph: string;
+  /** Google's authorize page host: https://accounts.google.com */
+  googleAccounts: string;
+  /** Google token and revoke endpoints: https://oauth2.googleapis.com */
+  googleOAuth2: string;
+  /** Google APIs root (Calendar v3 lives under /calendar/v3): https://www.googleapis.com */
+  googleApi: string;
+}
 
 export interface CoreOptions {
   database: DatabaseHandle;
   edition: Edition;
   /** Where browsers and providers reach this server (redirect URIs, webhook addresses). */
   publicUrl: string;
+  /** Where this server reaches Google and Microsoft (the emulators in tests and the demo). */
+  providerUrls: ProviderUrls;
   keyring: Keyring;
   /** Keys that sign the session cookie: the first signs, all verify (for rotation). */
   cookieSecrets: string[];
@@ -82,6 +100,7 @@ async function core(app: FastifyInstance, options: CoreOptions) {
   app.decorate('secrets', createSecretStore(options.keyring));
   app.decorate('jobs', jobs);
   app.decorate('outbox', outbox);
+  app.decorate('notifications', notificationCenter);
   app.decorateRequest('user', null);
   const auth = createAuthHooks(db, options.sessionTtlMs, options.cookieSecure);
   app.decorate('currentUser', auth.currentUser);
@@ -119,6 +138,7 @@ async function core(app: FastifyInstance, options: CoreOptions) {
   await app.register(clientRoutes);
   await app.register(contactRoutes);
   await app.register(scheduleEntryRoutes);
+  await app.register(notificationRoutes);
   registerEnterpriseSurfaces(app);
 }
 

@@ -9,7 +9,6 @@ import { profileRoutes } from './routes/profiles.js';
 import { consumerRoutes } from './routes/consumers.js';
 import { mspSsoRoutes } from './sso/routes.js';
 import { deleteStaleSsoStates } from './sso/msp-sso.js';
-import { DEFAULT_LOGIN_URL } from './services/msal.js';
 import { materializeBindings } from './services/materialize.js';
 import { resolveConsumerProfile, type MicrosoftCredentials } from './services/resolver.js';
 import type { ProfileUsageSource } from './services/profiles.js';
@@ -27,12 +26,7 @@ declare module 'fastify' {
   }
 }
 
-export interface MicrosoftBindingsOptions {
-  /** The Microsoft identity platform (MICROSOFT_LOGIN_URL); the emulator's address in tests and the demo. */
-  loginUrl?: string;
-}
-
-async function microsoftBindings(app: FastifyInstance, options: MicrosoftBindingsOptions) {
+async function microsoftBindings(app: FastifyInstance) {
   const usageSources: ProfileUsageSource[] = [];
   const deps = { edition: app.edition, secrets: app.secrets, publicUrl: app.coreOptions.publicUrl, usageSources };
 
@@ -62,7 +56,7 @@ async function microsoftBindings(app: FastifyInstance, options: MicrosoftBinding
   await app.register(
     mspSsoRoutes({
       resolveProfile: app.microsoft.resolveConsumerProfile,
-      loginUrl: options.loginUrl ?? DEFAULT_LOGIN_URL,
+      loginUrl: app.coreOptions.providerUrls.microsoftLogin,
       publicUrl: app.coreOptions.publicUrl,
     }),
   );

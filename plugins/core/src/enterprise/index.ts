@@ -16,7 +16,23 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * Google's push notifications are `Content-Type: application/json` with an empty body
+ * (https://developers.google.com/calendar/api/guides/push#receiving-notifications), which the
+ * default JSON parser refuses with a 400. Webhook URLs accept an empty body; everything else keeps
+ * the default parser (with its prototype-poisoning protection).
+ */
+function acceptEmptyWebhookBodies(app: FastifyInstance, webhookUrls: string[]): void {
+  const parseJson = app.getDefaultJsonParser('error', 'ignore');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '' && webhookUrls.includes(request.url.split('?')[0])) return done(null, undefined);
+    parseJson(request, body as string, done);
+  });
+}
+
 export function registerEnterpriseSurfaces(app: FastifyInstance): void {
+  acceptEmptyWebhookBodies(app, CALENDAR_ROUTES.filter((r) => r.handler.endsWith('Webhook')).map((r) => r.url));
   app.decorate('calendar', enterpriseOnly(CALENDAR_HANDLERS, CALENDAR_CE_ERROR));
   app.decorate('entra', enterpriseOnly(ENTRA_HANDLERS, ENTRA_CE_ERROR));
   registerStableRoutes(app, CALENDAR_ROUTES, () => app.calendar);

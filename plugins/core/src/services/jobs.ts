@@ -13,6 +13,8 @@ export interface JobDefinition<T = any> {
   /** pg-boss queue options (retries, policy such as 'singleton'). */
   queue?: Omit<PgBoss.Queue, 'name'>;
   work?: PgBoss.WorkOptions;
+  /** Jobs of this queue a process runs at once (pg-boss 10: one `work` subscription each). Default 1. */
+  concurrency?: number;
 }
 
 export interface JobQueue {
@@ -55,11 +57,13 @@ export function createJobQueue(opts: { connectionString: string; runWorkers: boo
       }
       if (opts.runWorkers) {
         for (const def of definitions.values()) {
-          await boss.work(def.name, { batchSize: 1, ...def.work }, async ([job]) => {
-            const log = opts.log.child({ jobId: job.id, job: def.name });
-            log.debug('job started');
-            await def.handler(job);
-          });
+          for (let i = 0; i < (def.concurrency ?? 1); i++) {
+            await boss.work(def.name, { batchSize: 1, ...def.work }, async ([job]) => {
+              const log = opts.log.child({ jobId: job.id, job: def.name });
+              log.debug('job started');
+              await def.handler(job);
+            });
+          }
         }
       }
       started = true;

@@ -6,7 +6,7 @@
 import { ConfidentialClientApplication, type Configuration, type INetworkModule, type NetworkRequestOptions, type NetworkResponse } from '@azure/msal-node';
 import type { MicrosoftCredentials } from './resolver.js';
 
-export const DEFAULT_LOGIN_URL = 'https://login.microsoftonline.com';
+const MICROSOFT_LOGIN_URL = 'https://login.microsoftonline.com';
 
 function plainHttpNetworkClient(host: string): INetworkModule {
   const httpsOrigin = `https://${host}`;
@@ -48,7 +48,7 @@ export function confidentialClient(credentials: MicrosoftCredentials, loginUrl: 
       clientSecret: credentials.clientSecret,
       authority: authorityUrl(loginUrl, credentials.authorityTenant),
       // Any host but Microsoft's own must be known, or msal asks login.microsoftonline.com about it.
-      ...(url.origin === DEFAULT_LOGIN_URL ? {} : { knownAuthorities: [url.host] }),
+      ...(url.origin === MICROSOFT_LOGIN_URL ? {} : { knownAuthorities: [url.host] }),
     },
     ...(url.protocol === 'http:' ? { system: { networkClient: plainHttpNetworkClient(url.host) } } : {}),
   };

@@ -22,7 +22,8 @@ export function navItemsFor(user: SessionUser): NavItem[] {
   ];
 }
 
-export function Layout(props: { user: SessionUser; edition: EditionInfo; onSignedOut: () => void; children: ReactNode }) {
+/** `notifications` is the notifications feature's bell, placed by App (features do not import each other). */
+export function Layout(props: { user: SessionUser; edition: EditionInfo; onSignedOut: () => void; notifications?: ReactNode; children: ReactNode }) {
   const queryClient = useQueryClient();
   const { path } = useLocation();
   const signOut = useMutation({
@@ -48,6 +49,7 @@ export function Layout(props: { user: SessionUser; edition: EditionInfo; onSigne
             </Link>
           ))}
         </nav>
+        {props.notifications}
         <span className="who" id="signed-in-as">
           {props.user.displayName}
         </span>

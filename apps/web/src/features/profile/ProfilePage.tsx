@@ -1,10 +1,11 @@
 // Profile: the signed-in user's own page, with the tabs this edition offers.
-import { useEffect } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import { navigate, useLocation } from '../../lib/router.tsx';
 import type { EditionInfo, SessionUser } from '../../lib/session.ts';
 import { pickValid, TITLES } from '../layout/tabs.ts';
 
-export function ProfilePage(props: { user: SessionUser; edition: EditionInfo }) {
+/** `calendar` is the Calendar tab's content, placed by the app (features do not import each other). */
+export function ProfilePage(props: { user: SessionUser; edition: EditionInfo; calendar: ReactNode }) {
   const { search } = useLocation();
   // Client-portal users have no calendar connection.
   const tabs = props.user.userType === 'client' ? ['account'] : props.edition.profileTabs;
@@ -34,12 +35,7 @@ export function ProfilePage(props: { user: SessionUser; edition: EditionInfo }) 
             <dd>{props.user.userType === 'internal' ? 'MSP staff' : 'Client portal'}</dd>
           </dl>
         )}
-        {tab === 'calendar' && (
-          <>
-            <h2>Your calendar</h2>
-            <p>Connect your Google or Microsoft 365 calendar to see your PSA schedule there and bring calendar changes back.</p>
-          </>
-        )}
+        {tab === 'calendar' && props.calendar}
       </div>
     </section>
   );

@@ -10,7 +10,7 @@ export function settingsCategories(edition: EditionInfo): string[] {
 }
 
 /** `providers` is the Providers category's content, placed by the app (features do not import each other). */
-export function SettingsPage(props: { edition: EditionInfo; providers: ReactNode }) {
+export function SettingsPage(props: { edition: EditionInfo; providers: ReactNode; calendar: ReactNode; entra?: ReactNode }) {
   const { search } = useLocation();
   const categories = settingsCategories(props.edition);
   const { value: category, fellBack } = pickValid(search.get('category'), categories);
@@ -38,13 +38,9 @@ export function SettingsPage(props: { edition: EditionInfo; providers: ReactNode
       </div>
       <div role="tabpanel" id={`settings-panel-${category}`} aria-labelledby={`settings-category-${category}`} className="card">
         {category === 'providers' && props.providers}
-        {category === 'calendar' && (
-          <>
-            <h2>Calendar sync</h2>
-            <p>Two-way sync between technicians' schedules and their Google or Microsoft 365 calendars.</p>
-          </>
-        )}
-        {category === 'entra' && (
+        {category === 'calendar' && props.calendar}
+        {category === 'entra' && props.entra}
+        {category === 'entra' && !props.entra && (
           <>
             <h2>Microsoft Entra</h2>
             <p>Discover managed tenants, map them to clients and keep contacts in line with Entra users.</p>

@@ -10,15 +10,15 @@ import { useClientContactCount } from '../api/get-client-contact-count.ts';
 import type { Client } from '../api/types.ts';
 import { EditClientDialog } from './ClientFormDialog.tsx';
 
-/** `contacts` renders the client's contacts section (the app passes the contacts feature's). */
-export function ClientDetailPage({ id, contacts }: { id: string; contacts: (client: Client) => ReactNode }) {
+/** `contacts` renders the client's contacts section (the app passes the contacts feature's); `actions` more client actions (e.g. Entra sync). */
+export function ClientDetailPage({ id, contacts, actions }: { id: string; contacts: (client: Client) => ReactNode; actions?: (client: Client) => ReactNode }) {
   const client = useClient(id);
   if (client.isPending) return <Loading id="client-loading" label="Loading client…" />;
   if (client.isError) {
     if (isClientNotFound(client.error)) return <ClientNotFound />;
     return <ErrorState id="client-error" error={client.error} onRetry={() => void client.refetch()} />;
   }
-  return <ClientDetail key={client.data.id} client={client.data} contacts={contacts} />;
+  return <ClientDetail key={client.data.id} client={client.data} contacts={contacts} actions={actions} />;
 }
 
 function ClientNotFound() {
@@ -33,7 +33,7 @@ function ClientNotFound() {
   );
 }
 
-function ClientDetail({ client, contacts }: { client: Client; contacts: (client: Client) => ReactNode }) {
+function ClientDetail({ client, contacts, actions }: { client: Client; contacts: (client: Client) => ReactNode; actions?: (client: Client) => ReactNode }) {
   const [editing, setEditing] = useState(false);
   const [deleting, setDeleting] = useState(false);
   const remove = useDeleteClient(client.id);
@@ -85,6 +85,7 @@ function ClientDetail({ client, contacts }: { client: Client; contacts: (client:
         </dd>
       </dl>
 
+      {actions?.(client)}
       {contacts(client)}
 
       <EditClientDialog open={editing} client={client} onClose={() => setEditing(false)} />

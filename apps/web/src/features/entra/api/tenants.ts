@@ -1,0 +1,33 @@
+// Discovery, the mapping preview and confirm, and the clients a tenant can be mapped to.
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { request } from '../../../lib/api.ts';
+import { entraKeys } from './keys.ts';
+import type { ManagedTenant, MappingDecision, MappingPreview } from './types.ts';
+
+export const useManagedTenants = () =>
+  useQuery({ queryKey: entraKeys.tenants(), queryFn: () => request<{ items: ManagedTenant[] }>('GET', '/api/integrations/entra/tenants').then((r) => r.items) });
+
+export const useMappingPreview = (enabled: boolean) =>
+  useQuery({ queryKey: entraKeys.preview(), enabled, queryFn: () => request<{ items: MappingPreview[] }>('GET', '/api/integrations/entra/mappings/preview').then((r) => r.items) });
+
+export const useClientOptions = () =>
+  useQuery({
+    queryKey: entraKeys.clients(),
+    queryFn: () => request<{ items: { id: string; name: string }[] }>('GET', '/api/clients?limit=500').then((r) => r.items),
+  });
+
+export function useDiscover() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => request<{ discovered: number; failed: number }>('POST', '/api/integrations/entra/discover'),
+    onSuccess: () => client.invalidateQueries({ queryKey: entraKeys.all }),
+  });
+}
+
+export function useConfirmMappings() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (mappings: MappingDecision[]) => request<{ updated: number }>('POST', '/api/integrations/entra/mappings', { mappings }),
+    onSuccess: () => client.invalidateQueries({ queryKey: entraKeys.all }),
+  });
+}

@@ -1,0 +1,240 @@
+// CalendarAdapter for Microsoft Graph (v1.0, the signed-in user's mailbox) over fetch. Every request
+// takes one of the mailbox's four slots, carries a fresh token and reads times in UTC; provider-http
+// retries throttling and outages.
+//
+// calendarView/delta lists occurrences, never series masters. The engine maps single events and
+// series masters, so an occurrence or exception is reported as its series master (one GET per series
+// per round), and the cursor remembers the series seen in the window: when a series is deleted, only
+// its occurrences come back as @removed, and the master's own 404 is what tells us.
+import { toGraphEvent, toRemoteEvent, type GraphEvent } from './graph-mapping.js';
+import { graphMailboxLimiter, type MailboxLimiter } from './mailbox-limiter.js';
+import { DEFAULT_RETRY_POLICY, parseRetryAfter, ProviderResponseError, withAccessToken, withRetry, type RetryPolicy } from './provider-http.js';
+import {
+  CursorExpired,
+  EventNotFound,
+  PreconditionFailed,
+  WatchNotRenewable,
+  type CalendarAdapter,
+  type ChangePage,
+  type RemoteEvent,
+  type SyncEvent,
+  type TokenSource,
+  type WatchChannel,
+  type WatchRequest,
+} from './types.js';
+
+export interface MicrosoftAdapterOptions {
+  /** `providerUrls.microsoftGraph` (https://graph.microsoft.com or the emulator). */
+  graphUrl: string;
+  tokens: TokenSource;
+  /** Identifies the mailbox for the concurrency limit (e.g. the calendar provider id). */
+  mailboxKey: string;
+  /** A calendar other than the default one (writes and subscriptions; delta is default-calendar only in v1.0). */
+  calendarId?: string;
+  retry?: Partial<RetryPolicy>;
+  requestTimeoutMs?: number;
+  limiter?: MailboxLimiter;
+  /** Delta page size (`Prefer: odata.maxpagesize`). */
+  pageSize?: number;
+  now?: () => number;
+}
+
+/** Graph rejects subscriptions beyond 10,070 minutes; a minute of margin absorbs clock skew. */
+export const MAX_SUBSCRIPTION_SECONDS = 10_070 * 60 - 60;
+/** Times in UTC and bodies as plain text, whatever the mailbox's settings. */
+const READ_PREFERENCES = 'outlook.timezone="UTC", outlook.body-content-type="text"';
+const CURSOR_EXPIRED_CODES = ['syncStateNotFound', 'resyncRequired', 'SyncStateNotFound'];
+
+/** What our Graph cursor holds: the deltaLink and the series masters seen in the window. */
+interface DeltaCursor {
+  deltaLink: string;
+  seriesMasterIds: string[];
+}
+const readCursor = (cursor: string): DeltaCursor => (cursor.startsWith('{') ? (JSON.parse(cursor) as DeltaCursor) : { deltaLink: cursor, seriesMasterIds: [] });
+
+const hasStatus = (error: unknown, ...statuses: number[]) => error instanceof ProviderResponseError && statuses.includes(error.status ?? 0);
+const deleted = (id: string): RemoteEvent => ({ id, etag: '', iCalUid: null, mappingId: null, cancelled: true, event: null });
+
+export function createMicrosoftAdapter(options: MicrosoftAdapterOptions): CalendarAdapter {
+  const base = `${options.graphUrl.replace(/\/$/, '')}/v1.0`;
+  const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+  const limiter = options.limiter ?? graphMailboxLimiter;
+  const now = options.now ?? Date.now;
+  const timeoutMs = options.requestTimeoutMs ?? 30_000;
+  const events = options.calendarId ? `/me/calendars/${encodeURIComponent(options.calendarId)}/events` : '/me/events';
+  const eventPath = (id: string) => `/me/events/${encodeURIComponent(id)}`;
+  // A JSON value, not a URL: the calendar id goes in unencoded.
+  const subscriptionResource = options.calendarId ? `me/calendars/${options.calendarId}/events` : 'me/events';
+
+  async function attempt(token: string, method: string, url: string, body: unknown, headers: Record<string, string>): Promise<any> {
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetch(url, {
+        method,
+        headers: { authorization: `Bearer ${token}`, prefer: READ_PREFERENCES, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      text = await response.text();
+    } catch (error) {
+      const reason = (error as Error).name === 'TimeoutError' ? 'timeout' : 'network';
+      throw new ProviderResponseError(undefined, reason, `Microsoft Graph could not be reached (${reason}).`);
+    }
+    if (response.ok) return text ? JSON.parse(text) : undefined;
+    // Error bodies are Graph JSON, except from proxies and gateways in front of it.
+    let data: any;
+    try {
+      data = text ? JSON.parse(text) : undefined;
+    } catch {
+      data = undefined;
+    }
+    const code: string | undefined = data?.error?.code;
+    const retryAfter = parseRetryAfter(response.headers.get('retry-after'), now());
+    throw new ProviderResponseError(response.status, code, `Microsoft Graph answered ${response.status}${code ? ` ${code}` : ''}: ${data?.error?.message ?? ''}`, retryAfter);
+  }
+
+  /** One Graph request: a mailbox slot per HTTP attempt (not held while backing off), fresh token, retries. */
+  function send<T = any>(what: string, method: string, pathOrUrl: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+    const url = pathOrUrl.startsWith('http') ? pathOrUrl : `${base}${pathOrUrl}`;
+    return withRetry(what, policy, () =>
+      withAccessToken(options.tokens, (token) => limiter(options.mailboxKey, () => attempt(token, method, url, body, headers))),
+    );
+  }
+
+  async function read(id: string): Promise<GraphEvent | null> {
+    try {
+      return await send<GraphEvent>('Read the calendar event', 'GET', eventPath(id));
+    } catch (error) {
+      if (hasStatus(error, 404)) return null;
+      throw error;
+    }
+  }
+
+  async function createEvent(event: SyncEvent, mappingId: string): Promise<RemoteEvent> {
+    // transactionId makes a retried POST answer with the event the first attempt created.
+    return toRemoteEvent(await send('Create the calendar event', 'POST', events, { ...toGraphEvent(event), transactionId: mappingId }));
+  }
+
+  async function updateEvent(externalId: string, event: SyncEvent, etag: string): Promise<RemoteEvent> {
+    try {
+      return toRemoteEvent(await send('Update the calendar event', 'PATCH', eventPath(externalId), toGraphEvent(event), { 'if-match': `W/"${etag}"` }));
+    } catch (error) {
+      if (hasStatus(error, 412)) throw new PreconditionFailed('The calendar event changed since it was last read.');
+      if (hasStatus(error, 404)) throw new EventNotFound('The calendar event no longer exists.');
+      throw error;
+    }
+  }
+
+  async function getEvent(externalId: string): Promise<RemoteEvent | null> {
+    const graph = await read(externalId);
+    return graph ? toRemoteEvent(graph) : null;
+  }
+
+  async function deleteEvent(externalId: string): Promise<void> {
+    try {
+      await send('Delete the calendar event', 'DELETE', eventPath(externalId));
+    } catch (error) {
+      if (!hasStatus(error, 404)) throw error;
+    }
+  }
+
+  async function* listChanges(cursor: string | null, window: { from: Date; to: Date }): AsyncIterable<ChangePage> {
+    const state = cursor ? readCursor(cursor) : null;
+    const masters = new Set(state?.seriesMasterIds ?? []);
+    const emitted = new Set<string>();
+    let anyDeleted = false;
+    const query = `startDateTime=${window.from.toISOString()}&endDateTime=${window.to.toISOString()}`;
+    let url: string | undefined = state ? state.deltaLink : `/me/calendarView/delta?${query}`;
+
+    /** What an item stands for: itself, its series master, or (a removal) a deletion or a move out of the window. */
+    async function change(item: GraphEvent): Promise<RemoteEvent | null> {
+      let current: GraphEvent | null = item;
+      if (item['@removed']) {
+        // @removed also means "moved out of the window"; only a 404 is a deletion.
+        current = await read(item.id);
+        if (!current) {
+          anyDeleted = true;
+          return deleted(item.id);
+        }
+      }
+      const masterId = current.type === 'occurrence' || current.type === 'exception' ? current.seriesMasterId : current.type === 'seriesMaster' ? current.id : null;
+      if (masterId) {
+        masters.add(masterId);
+        if (emitted.has(masterId)) return null;
+        current = current.id === masterId ? current : await read(masterId);
+        if (!current) return null;
+      }
+      if (emitted.has(current.id)) return null;
+      emitted.add(current.id);
+      return toRemoteEvent(current);
+    }
+
+    while (url) {
+      let page: { value?: GraphEvent[]; '@odata.nextLink'?: string; '@odata.deltaLink'?: string };
+      try {
+        page = await send('List calendar changes', 'GET', url, undefined, { prefer: `${READ_PREFERENCES}, odata.maxpagesize=${options.pageSize ?? 50}` });
+      } catch (error) {
+        const code = error instanceof ProviderResponseError ? error.reason : undefined;
+        if (hasStatus(error, 410) || CURSOR_EXPIRED_CODES.includes(code ?? '')) throw new CursorExpired('Graph no longer knows the delta token; list the calendar again.');
+        throw error;
+      }
+      const changes: RemoteEvent[] = [];
+      for (const item of page.value ?? []) {
+        const remote = await change(item);
+        if (remote) changes.push(remote);
+      }
+      url = page['@odata.nextLink'];
+      if (url) {
+        yield { changes };
+        continue;
+      }
+      // A deleted series shows up only as removed occurrences: ask for the series we know.
+      if (anyDeleted) {
+        for (const id of masters) {
+          if (emitted.has(id) || (await read(id))) continue;
+          masters.delete(id);
+          changes.push(deleted(id));
+        }
+      }
+      const deltaLink = page['@odata.deltaLink'];
+      yield deltaLink ? { changes, nextCursor: JSON.stringify({ deltaLink, seriesMasterIds: [...masters] } satisfies DeltaCursor) } : { changes };
+    }
+  }
+
+  const expiry = (ttlSeconds: number) => new Date(now() + Math.min(ttlSeconds, MAX_SUBSCRIPTION_SECONDS) * 1000);
+
+  async function watch(request: WatchRequest): Promise<WatchChannel> {
+    const subscription = await send('Subscribe to calendar changes', 'POST', '/subscriptions', {
+      changeType: 'created,updated,deleted',
+      notificationUrl: request.address,
+      ...(request.lifecycleAddress ? { lifecycleNotificationUrl: request.lifecycleAddress } : {}),
+      resource: subscriptionResource,
+      expirationDateTime: expiry(request.ttlSeconds).toISOString(),
+      clientState: request.secret,
+    });
+    return { id: subscription.id, resourceId: subscription.resource, expiresAt: new Date(subscription.expirationDateTime) };
+  }
+
+  async function renewWatch(channel: WatchChannel, ttlSeconds: number): Promise<WatchChannel> {
+    try {
+      const subscription = await send('Renew the calendar subscription', 'PATCH', `/subscriptions/${encodeURIComponent(channel.id)}`, {
+        expirationDateTime: expiry(ttlSeconds).toISOString(),
+      });
+      return { ...channel, expiresAt: new Date(subscription.expirationDateTime) };
+    } catch (error) {
+      if (hasStatus(error, 404)) throw new WatchNotRenewable('The Graph subscription no longer exists: create a new one.');
+      throw error;
+    }
+  }
+
+  async function stopWatch(channel: WatchChannel): Promise<void> {
+    try {
+      await send('Delete the calendar subscription', 'DELETE', `/subscriptions/${encodeURIComponent(channel.id)}`);
+    } catch (error) {
+      if (!hasStatus(error, 404)) throw error;
+    }
+  }
+
+  return { provider: 'microsoft', createEvent, updateEvent, getEvent, deleteEvent, listChanges, watch, renewWatch, stopWatch };
+}

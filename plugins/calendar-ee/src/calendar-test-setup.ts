@@ -1,0 +1,125 @@
+// Test support for calendar sync: the EE server against the Google and Microsoft emulators, a
+// tenant whose admin configured both providers, and connecting a technician's calendar the way a
+// browser does (create → connect → consent page → callback). Used by the calendar-ee tests only.
+import { createServer, type AddressInfo } from 'node:net';
+import type { Test } from 'tap';
+import { buildTestApp, seedTenant, signIn, type Session, type SeededTenant, type TestApp } from '@switchboard/api/testing';
+import { completeMicrosoftConsent, startGoogleEmulator, startMicrosoftEmulator, submitGoogleConsent, type GoogleEmulator, type MicrosoftEmulator } from '@switchboard/emulators';
+
+export const PUBLIC_URL = 'http://switchboard.test';
+export const GOOGLE_SECRET = 'GOCSPX-calendar-test-secret-value';
+export const MICROSOFT_SECRET = 'Ms~calendar-test-secret-value-123';
+
+export interface Emulators {
+  google: GoogleEmulator;
+  microsoft: MicrosoftEmulator;
+}
+
+export async function startEmulators(t: Test): Promise<Emulators> {
+  const [google, microsoft] = await Promise.all([startGoogleEmulator(), startMicrosoftEmulator()]);
+  t.teardown(() => Promise.all([google.close(), microsoft.close()]));
+  return { google, microsoft };
+}
+
+export interface CalendarApp extends TestApp {
+  /** Where providers and browsers reach the app (a real listening address when `listen` was asked for). */
+  publicUrl: string;
+}
+
+/** A free loopback port, so PUBLIC_URL can name it before the app starts. */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+/** The EE app with workers; `listen` makes it reachable by the emulators' webhooks. */
+export async function startCalendarApp(t: Test, emulators: Emulators, opts: { listen?: boolean; sweepMinutes?: number } = {}): Promise<CalendarApp> {
+  const port = opts.listen ? await freePort() : 0;
+  const publicUrl = opts.listen ? `http://127.0.0.1:${port}` : PUBLIC_URL;
+  const ctx = await buildTestApp({
+    edition: 'ee',
+    runWorkers: true,
+    env: {
+      PUBLIC_URL: publicUrl,
+      ...(opts.sweepMinutes ? { CALENDAR_SWEEP_MINUTES: String(opts.sweepMinutes) } : {}),
+      MICROSOFT_LOGIN_URL: emulators.microsoft.url,
+      MICROSOFT_GRAPH_URL: emulators.microsoft.url,
+      GOOGLE_ACCOUNTS_URL: emulators.google.url,
+      GOOGLE_OAUTH2_URL: emulators.google.url,
+      GOOGLE_API_URL: emulators.google.url,
+    },
+  });
+  t.teardown(ctx.close);
+  if (opts.listen) await ctx.app.listen({ host: '127.0.0.1', port });
+  return { ...ctx, publicUrl };
+}
+
+export interface CalendarTenant extends SeededTenant {
+  admin: SeededTenant['admin'] & { session: Session };
+  tech: Session;
+  domain: string;
+  /** The technician in the Microsoft emulator's directory (their mailbox). */
+  microsoft: { tenantId: string; userId: string };
+}
+
+/** A tenant with the Google app and a Microsoft profile bound to Calendar, both known to the emulators. */
+export async function setupTenant(ctx: TestApp & { publicUrl?: string }, emulators: Emulators, label: string): Promise<CalendarTenant> {
+  const publicUrl = ctx.publicUrl ?? PUBLIC_URL;
+  const seeded = await seedTenant(ctx.db, label);
+  const admin = await signIn(ctx.app, seeded.admin.email);
+  const googleClientId = `${label}.apps.googleusercontent.com`;
+  emulators.google.addClient({ clientId: googleClientId, clientSecret: GOOGLE_SECRET, redirectUris: [`${publicUrl}/api/auth/google/calendar/callback`] });
+  emulators.google.addAccount({ email: seeded.technician.email });
+  await expectOk(admin.request('PUT', '/api/calendar/settings', { googleClientId, googleClientSecret: GOOGLE_SECRET }));
+
+  const domain = `${label}.test`;
+  const directory = emulators.microsoft.identity.addTenant({ displayName: `MSP ${label}`, domains: [domain] });
+  const msTech = emulators.microsoft.identity.addUser(directory.id, { displayName: 'Tech', userPrincipalName: seeded.technician.email });
+  const registration = emulators.microsoft.identity.addApp({
+    homeTenantId: directory.id,
+    clientSecrets: [MICROSOFT_SECRET],
+    redirectUris: [`${publicUrl}/api/auth/microsoft/calendar/callback`],
+    multiTenant: true,
+    permissions: ['Calendars.ReadWrite', 'User.Read'],
+  });
+  const profile = (await expectOk(admin.request('POST', '/api/microsoft/profiles', { displayName: 'Calendar app', clientId: registration.clientId, clientSecret: MICROSOFT_SECRET }))).json();
+  await expectOk(admin.request('PUT', '/api/microsoft/consumers/calendar/binding', { profileId: profile.id }));
+  return {
+    ...seeded,
+    admin: { ...seeded.admin, session: admin },
+    tech: await signIn(ctx.app, seeded.technician.email),
+    domain,
+    microsoft: { tenantId: directory.id, userId: msTech.id },
+  };
+}
+
+async function expectOk<T extends { statusCode: number; body: string }>(pending: Promise<T>): Promise<T> {
+  const res = await pending;
+  if (res.statusCode >= 300) throw new Error(`setup request failed: ${res.statusCode} ${res.body}`);
+  return res;
+}
+
+/** Create (when needed) and connect a calendar; returns the callback's redirect and the provider id. */
+export async function connectCalendar(ctx: TestApp, emulators: Emulators, session: Session, email: string, providerType: 'google' | 'microsoft') {
+  const created = await session.request('POST', '/api/calendar/providers', { providerType });
+  const providerId: string = created.statusCode === 201 ? created.json().id : created.json().providerId;
+  const { authorizeUrl } = (await expectOk(session.request('POST', `/api/calendar/providers/${providerId}/connect`))).json();
+  const back =
+    providerType === 'google' ? await submitGoogleConsent(authorizeUrl, { email }) : new URL((await completeMicrosoftConsent(authorizeUrl, { login: email })).location);
+  const callback = await ctx.app.inject({ method: 'GET', url: back.pathname + back.search, headers: { cookie: session.cookie } });
+  return { providerId, location: String(callback.headers.location), callbackUrl: back.pathname + back.search };
+}
+
+/** Polls until `check` returns a value (jobs run asynchronously); fails after `timeoutMs`. */
+export async function eventually<T>(check: () => Promise<T | null | undefined | false>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

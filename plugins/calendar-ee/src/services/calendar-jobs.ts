@@ -1,0 +1,164 @@
+// The durable work of calendar sync, all pg-boss jobs:
+// - push: one per (connection, entry) for every schedule change that concerns a connected technician;
+// - pull: one at a time per connection, enqueued by webhooks;
+// - sync: a whole connection (pull, push everything, keep the push channel alive), after connecting,
+//   on "Sync now" and from the periodic sweep, which heals missed notifications;
+// - watch: renew or re-create a push channel when the provider asks (Graph lifecycle events).
+// A connection whose grant is gone turns `error` and its technician is told to reconnect, once.
+import { forTenant, type Db, type DomainEvent, type JobQueue, type ScheduleEntry } from '@switchboard/core';
+import type { FastifyBaseLogger } from 'fastify';
+import { AuthorizationRevoked } from '../adapters/types.js';
+import type { AdapterFactory } from './adapter-factory.js';
+import { isActive, markProviderError, type ProviderRow } from './providers.js';
+import { pullProvider } from './pull.js';
+import { pushEntry } from './push.js';
+import { syncProvider } from './sync-run.js';
+import { ConnectionMisconfigured } from './tokens.js';
+import { maintainWatch, type WatchDeps } from './watch.js';
+
+export const PUSH_JOB = 'calendar.push-entry';
+export const PULL_JOB = 'calendar.pull-provider';
+export const SYNC_JOB = 'calendar.sync-provider';
+export const WATCH_JOB = 'calendar.maintain-watch';
+export const SWEEP_JOB = 'calendar.sweep';
+
+interface ProviderJob {
+  tenantId: string;
+  providerId: string;
+}
+interface PushJob extends ProviderJob {
+  entryId: string;
+}
+interface PullJob extends ProviderJob {
+  /** Forget the cursor and list the window again (Graph `missed` lifecycle event). */
+  reset?: boolean;
+}
+interface WatchJob extends ProviderJob {
+  force?: 'renew' | 'recreate';
+}
+
+export interface Notifier {
+  notify(db: Db, input: { tenantId: string; userId: string; kind: string; severity: 'info' | 'warning' | 'error'; title: string; body: string; link?: string; dedupeKey?: string }): Promise<unknown>;
+  resolve(db: Db, tenantId: string, dedupeKey: string): Promise<unknown>;
+}
+
+export interface CalendarJobDeps extends WatchDeps {
+  jobs: JobQueue;
+  adapterFor: AdapterFactory;
+  log: FastifyBaseLogger;
+  /** Minutes between sweeps of every connection. */
+  sweepMinutes: number;
+}
+
+export const reconnectKey = (providerId: string) => `calendar.reconnect:${providerId}`;
+
+async function loadProvider(db: Db, job: ProviderJob) {
+  return forTenant(db, job.tenantId).selectFrom('calendar_providers').selectAll().where('id', '=', job.providerId).executeTakeFirst();
+}
+
+/** Runs provider work; a revoked grant or missing settings end in `error` + a notification, not in retries. */
+async function guarded(deps: CalendarJobDeps, provider: ProviderRow, work: () => Promise<unknown>) {
+  try {
+    await work();
+  } catch (err) {
+    if (!(err instanceof AuthorizationRevoked || err instanceof ConnectionMisconfigured)) throw err;
+    const revoked = err instanceof AuthorizationRevoked;
+    const message = revoked ? 'Action required: reconnect your calendar. The calendar account no longer grants Switchboard access.' : err.message;
+    await deps.db.transaction().execute(async (trx) => {
+      await markProviderError(trx, provider.tenant_id, provider.id, message);
+      if (revoked) await forTenant(trx, provider.tenant_id).updateTable('calendar_providers').set({ needs_reconnect: true }).where('id', '=', provider.id).execute();
+      await deps.notifications.notify(trx, {
+        tenantId: provider.tenant_id,
+        userId: provider.user_id,
+        kind: 'calendar.reconnect_required',
+        severity: 'error',
+        title: revoked ? 'Action required: reconnect your calendar' : 'Calendar sync is stopped',
+        body: message,
+        link: '/profile?tab=calendar',
+        dedupeKey: reconnectKey(provider.id),
+      });
+    });
+    deps.log.warn({ tenantId: provider.tenant_id, providerId: provider.id, reason: err.name }, 'calendar connection needs attention');
+  }
+}
+
+/** Defines a job whose handler gets the (still active) connection; jobs for removed connections end quietly. */
+function defineProviderJob<T extends ProviderJob>(deps: CalendarJobDeps, name: string, options: { concurrency?: number; retryLimit: number }, run: (provider: ProviderRow, data: T, jobId: string) => Promise<unknown>) {
+  deps.jobs.define<T>({
+    name,
+    // One queued and one running job per key: repeated requests collapse, none is lost.
+    queue: { policy: 'stately', retryLimit: options.retryLimit, retryDelay: 15, retryBackoff: true },
+    // A change should reach the other side in about a second, not pg-boss's default 2 s poll.
+    work: { pollingIntervalSeconds: 0.5 },
+    concurrency: options.concurrency,
+    handler: async (job) => {
+      const provider = await loadProvider(deps.db, job.data);
+      if (!provider || !isActive(provider)) return;
+      await guarded(deps, provider, () => run(provider, job.data, job.id));
+    },
+  });
+}
+
+export function registerCalendarJobs(deps: CalendarJobDeps, outbox: { subscribe(pattern: string, fn: (trx: Db, event: DomainEvent) => Promise<void>): void }) {
+  const log = (provider: ProviderRow, jobId: string, what: string, extra: object) =>
+    deps.log.info({ tenantId: provider.tenant_id, providerId: provider.id, jobId, ...extra }, what);
+
+  // Graph allows 4 concurrent requests per mailbox; the adapter's limiter keeps each mailbox under it.
+  defineProviderJob<PushJob>(deps, PUSH_JOB, { concurrency: 4, retryLimit: 6 }, async (provider, data, jobId) => {
+    const outcome = await pushEntry(deps.db, deps.adapterFor(provider), provider, data.entryId, deps.notifications);
+    deps.log.debug({ tenantId: provider.tenant_id, providerId: provider.id, jobId, outcome }, 'calendar push');
+  });
+  defineProviderJob<PullJob>(deps, PULL_JOB, { concurrency: 2, retryLimit: 6 }, async (provider, data, jobId) => {
+    if (provider.sync_direction === 'to_calendar') return;
+    log(provider, jobId, 'calendar pull', await pullProvider(deps.db, deps.adapterFor(provider), provider, deps.notifications, { reset: data.reset }));
+  });
+  defineProviderJob<ProviderJob>(deps, SYNC_JOB, { retryLimit: 3 }, async (provider, _data, jobId) => {
+    const adapter = deps.adapterFor(provider);
+    const counts = await syncProvider(deps.db, adapter, provider, deps.notifications);
+    const watch = await maintainWatch(deps, adapter, provider);
+    log(provider, jobId, 'calendar sync completed', { ...counts, watch });
+  });
+  defineProviderJob<WatchJob>(deps, WATCH_JOB, { retryLimit: 3 }, async (provider, data, jobId) => {
+    log(provider, jobId, 'calendar channel maintained', { outcome: await maintainWatch(deps, deps.adapterFor(provider), provider, { force: data.force }) });
+  });
+
+  deps.jobs.define({
+    name: SWEEP_JOB,
+    queue: { policy: 'singleton' },
+    handler: async () => {
+      const providers = await deps.db.selectFrom('calendar_providers').select(['id', 'tenant_id', 'status', 'needs_reconnect']).execute();
+      // Spread the connections over the first tenth of the interval, so they do not all call out at once.
+      const spread = Math.max(1, Math.floor((deps.sweepMinutes * 60) / 10));
+      for (const p of providers.filter(isActive)) {
+        await enqueue(deps.jobs, SYNC_JOB, { tenantId: p.tenant_id, providerId: p.id }, { startAfter: Math.floor(Math.random() * spread) });
+      }
+    },
+  });
+
+  // Every schedule change: one push per connection of a technician who is or was assigned.
+  outbox.subscribe('schedule_entry.*', async (trx, event) => {
+    const { entry, previousAssigneeIds } = event.payload as { entry: ScheduleEntry; previousAssigneeIds: string[] };
+    const userIds = [...new Set([...entry.assigneeIds, ...previousAssigneeIds])];
+    if (userIds.length === 0) return;
+    const providers = await forTenant(trx, event.tenantId)
+      .selectFrom('calendar_providers')
+      .select(['id', 'status', 'needs_reconnect'])
+      .where('user_id', 'in', userIds)
+      .where('sync_direction', '<>', 'from_calendar')
+      .execute();
+    for (const provider of providers.filter(isActive)) {
+      await deps.jobs.send<PushJob>(PUSH_JOB, { tenantId: event.tenantId, providerId: provider.id, entryId: entry.id }, { singletonKey: `${provider.id}:${entry.id}` }, trx);
+    }
+  });
+}
+
+/** Enqueues provider work; one queued job per connection and kind. */
+export function enqueue(jobs: JobQueue, name: typeof SYNC_JOB | typeof PULL_JOB | typeof WATCH_JOB, data: PullJob | WatchJob, options: { startAfter?: number } = {}, db?: Db) {
+  return jobs.send(name, data, { singletonKey: data.providerId, ...options }, db);
+}
+
+export const enqueueSync = (jobs: JobQueue, db: Db, tenantId: string, providerId: string) => enqueue(jobs, SYNC_JOB, { tenantId, providerId }, {}, db);
+
+export async function scheduleSweep(jobs: JobQueue, minutes: number) {
+  await jobs.boss.schedule(SWEEP_JOB, minutes >= 60 ? `0 */${Math.floor(minutes / 60)} * * *` : `*/${minutes} * * * *`);
+}

@@ -1,0 +1,158 @@
+// Applying one calendar change to the PSA. Echo suppression: a change whose content hash is the
+// one we last synced is not a change. Conflicts: both sides changed since the last sync → the
+// mapping turns `conflict` and the technician is asked to choose. Deleting an event with other
+// assignees only unassigns this technician. Unmapped events are imported only when the connection
+// says so, as `ad_hoc` entries assigned to the technicians among the attendees.
+import { sql } from 'kysely';
+import { appendEvent, createScheduleEntry, deleteScheduleEntry, forTenant, getScheduleEntry, NotFound, updateScheduleEntry, type Db } from '@switchboard/core';
+import type { RemoteEvent, SyncEvent } from '../adapters/types.js';
+import { contentHash, entryToEvent } from './entry-event.js';
+import type { ProviderRow } from './providers.js';
+import type { Notifier } from './calendar-jobs.js';
+
+export type InboundOutcome = 'echo' | 'updated' | 'deleted' | 'unassigned' | 'imported' | 'conflict' | 'ignored';
+
+export const conflictKey = (mappingId: string) => `calendar.conflict:${mappingId}`;
+
+/** The PSA fields a calendar event sets. */
+export const eventToPatch = (event: SyncEvent) => ({
+  title: event.title,
+  notes: event.notes,
+  start: event.start,
+  end: event.end,
+  timeZone: event.timeZone,
+  allDay: event.allDay,
+  recurrence: event.recurrence,
+});
+
+async function findMapping(trx: Db, provider: ProviderRow, remote: RemoteEvent) {
+  const scope = forTenant(trx, provider.tenant_id).selectFrom('calendar_event_mappings').selectAll().where('provider_id', '=', provider.id);
+  const byExternal = await scope.where('external_id', '=', remote.id).forUpdate().executeTakeFirst();
+  if (byExternal || !remote.mappingId) return byExternal;
+  return scope.where('id', '=', remote.mappingId).forUpdate().executeTakeFirst();
+}
+
+async function entryOrNull(trx: Db, tenantId: string, id: string) {
+  try {
+    return await getScheduleEntry(trx, tenantId, id);
+  } catch (err) {
+    if (err instanceof NotFound) return null;
+    throw err;
+  }
+}
+
+const receives = (provider: ProviderRow) => provider.sync_direction !== 'to_calendar';
+
+/** Applies one change inside `trx` (the caller commits it with the page's cursor). */
+export async function applyRemoteChange(trx: Db, provider: ProviderRow, remote: RemoteEvent, notifications: Notifier): Promise<InboundOutcome> {
+  const mapping = await findMapping(trx, provider, remote);
+  if (!mapping) return importUnmapped(trx, provider, remote);
+  const entry = await entryOrNull(trx, provider.tenant_id, mapping.schedule_entry_id);
+
+  if (remote.cancelled || !remote.event) {
+    await forTenant(trx, provider.tenant_id).deleteFrom('calendar_event_mappings').where('id', '=', mapping.id).execute();
+    if (!entry || !receives(provider) || !entry.assigneeIds.includes(provider.user_id)) return 'ignored';
+    const others = entry.assigneeIds.filter((id) => id !== provider.user_id);
+    if (others.length > 0) {
+      await updateScheduleEntry(trx, provider.tenant_id, provider.user_id, entry.id, { assigneeIds: others });
+      return 'unassigned';
+    }
+    await deleteScheduleEntry(trx, provider.tenant_id, provider.user_id, entry.id);
+    return 'deleted';
+  }
+
+  const remoteHash = contentHash(remote.event);
+  const setMapping = (set: Record<string, unknown>) =>
+    forTenant(trx, provider.tenant_id)
+      .updateTable('calendar_event_mappings')
+      .set({ external_id: remote.id, ical_uid: remote.iCalUid, updated_at: sql`now()`, ...set })
+      .where('id', '=', mapping.id)
+      .execute();
+  if (remoteHash === mapping.content_hash) {
+    // Our own write read back, or a change of something we do not sync (colour, reminders).
+    await setMapping({ etag: remote.etag });
+    return 'echo';
+  }
+  if (!entry || !receives(provider)) return 'ignored';
+  if (mapping.status === 'conflict') {
+    await setMapping({ conflict_remote: JSON.stringify({ etag: remote.etag, event: remote.event, detectedAt: new Date().toISOString() }) });
+    return 'conflict';
+  }
+  const psaHash = contentHash(entryToEvent(entry));
+  if (psaHash !== mapping.content_hash) {
+    await raiseConflict(trx, provider, mapping.id, entry, remote, notifications);
+    return 'conflict';
+  }
+  // Record the calendar's version as synced first, so the push this update triggers is a no-op.
+  await setMapping({ etag: remote.etag, content_hash: remoteHash, status: 'synced', last_error: null, last_synced_at: sql`now()` });
+  await updateScheduleEntry(trx, provider.tenant_id, provider.user_id, entry.id, eventToPatch(remote.event));
+  return 'updated';
+}
+
+async function importUnmapped(trx: Db, provider: ProviderRow, remote: RemoteEvent): Promise<InboundOutcome> {
+  // Our own event whose mapping is gone (deleted in the PSA), or something the settings leave out.
+  if (remote.cancelled || !remote.event || remote.mappingId || !provider.import_unmapped || !receives(provider)) return 'ignored';
+  const attendees = remote.event.attendees;
+  const technicians = attendees.length
+    ? await forTenant(trx, provider.tenant_id)
+        .selectFrom('users')
+        .select('id')
+        .where('user_type', '=', 'internal')
+        .where('is_active', '=', true)
+        .where(sql`lower(trim(email))`, 'in', attendees)
+        .execute()
+    : [];
+  const assigneeIds = [...new Set([provider.user_id, ...technicians.map((u) => u.id)])];
+  const entry = await createScheduleEntry(trx, provider.tenant_id, provider.user_id, { ...eventToPatch(remote.event), workItemType: 'ad_hoc', workItemId: null, assigneeIds } as Parameters<typeof createScheduleEntry>[3]);
+  await forTenant(trx, provider.tenant_id)
+    .insertInto('calendar_event_mappings', {
+      provider_id: provider.id,
+      schedule_entry_id: entry.id,
+      external_id: remote.id,
+      ical_uid: remote.iCalUid,
+      etag: remote.etag,
+      content_hash: contentHash(remote.event),
+      status: 'synced',
+      last_synced_at: new Date(),
+    })
+    .execute();
+  return 'imported';
+}
+
+/** Marks the mapping `conflict` with the calendar's version, publishes calendar.conflict_detected and tells the technician (once). */
+export async function raiseConflict(
+  trx: Db,
+  provider: ProviderRow,
+  mappingId: string,
+  entry: { id: string; title: string },
+  remote: RemoteEvent,
+  notifications: Notifier,
+) {
+  await forTenant(trx, provider.tenant_id)
+    .updateTable('calendar_event_mappings')
+    .set({
+      status: 'conflict',
+      last_error: 'Changed in both the PSA and the calendar since the last sync.',
+      conflict_remote: JSON.stringify({ etag: remote.etag, event: remote.event, detectedAt: new Date().toISOString() }),
+      updated_at: sql`now()`,
+    })
+    .where('id', '=', mappingId)
+    .execute();
+  await appendEvent(trx, {
+    tenantId: provider.tenant_id,
+    type: 'calendar.conflict_detected',
+    aggregateType: 'calendar_event_mapping',
+    aggregateId: mappingId,
+    payload: { providerId: provider.id, userId: provider.user_id, scheduleEntryId: entry.id },
+  });
+  await notifications.notify(trx, {
+    tenantId: provider.tenant_id,
+    userId: provider.user_id,
+    kind: 'calendar.conflict',
+    severity: 'warning',
+    title: `"${entry.title}" was changed in both the PSA and your calendar`,
+    body: 'Choose which version to keep on Profile → Calendar.',
+    link: '/profile?tab=calendar',
+    dedupeKey: conflictKey(mappingId),
+  });
+}
