@@ -1,10 +1,13 @@
-// The demo tenant: an MSP with technicians, client companies with contacts, and a week of schedule.
+// The demo tenant: an MSP with technicians, client companies with contacts, and a week of schedule;
+// and its integration settings (Microsoft profile and bindings, SSO login domain, Google app) that
+// match the emulators started by demo-emulators.ts.
 import { DateTime } from 'luxon';
 import { createClient, createContact, createScheduleEntry, createTenant, createUser, type Db } from '@switchboard/core';
+import { DEMO_DIRECTORY, DEMO_DOMAIN, DEMO_GOOGLE_CLIENT, DEMO_MICROSOFT_APP, DEMO_PARTNER_APP } from './demo-emulators.js';
 
-export const DEMO_ADMIN = { email: 'demo@switchboard.local', password: 'switchboard-demo' };
+export const DEMO_ADMIN = { email: 'demo@switchboard.local', password: 'switchboard-demo', displayName: 'Dana Admin' };
 
-const TECHNICIANS = [
+export const DEMO_TECHNICIANS = [
   { email: 'alex.tech@switchboard.local', displayName: 'Alex Morgan' },
   { email: 'sam.tech@switchboard.local', displayName: 'Sam Patel' },
   { email: 'jo.tech@switchboard.local', displayName: 'Jo Becker' },
@@ -26,9 +29,9 @@ export async function seedDemo(db: Db, now: DateTime = DateTime.now()): Promise<
   if (exists) return false;
   await db.transaction().execute(async (trx) => {
     const { id: tenantId } = await createTenant(trx, 'Demo MSP');
-    const admin = await createUser(trx, tenantId, { ...DEMO_ADMIN, displayName: 'Dana Admin', userType: 'internal', roleNames: ['Admin'] });
+    const admin = await createUser(trx, tenantId, { ...DEMO_ADMIN, userType: 'internal', roleNames: ['Admin'] });
     const techs = [];
-    for (const t of TECHNICIANS) {
+    for (const t of DEMO_TECHNICIANS) {
       techs.push(await createUser(trx, tenantId, { ...t, password: DEMO_ADMIN.password, userType: 'internal', roleNames: ['Technician'] }));
     }
     const clients = [];
@@ -81,4 +84,56 @@ export async function seedDemo(db: Db, now: DateTime = DateTime.now()): Promise<
     });
   });
   return true;
+}
+
+/** What seeding needs from the API: a signed-in demo admin's requests (CSRF handled by the caller). */
+export interface DemoApi {
+  request(method: string, url: string, payload?: unknown): Promise<{ statusCode: number; body: string; json(): any }>;
+}
+
+async function call(api: DemoApi, method: string, url: string, payload?: unknown) {
+  const res = await api.request(method, url, payload);
+  if (res.statusCode >= 300) throw new Error(`${method} ${url} answered ${res.statusCode}: ${res.body}`);
+  return res.json();
+}
+
+/**
+ * The demo tenant's integrations, through the API as the demo admin (so secrets go through the
+ * secret store and every change is validated and audited). Each step runs only when its setting is
+ * missing: a restart restores what is missing and changes nothing else. Returns what it did.
+ */
+export async function seedDemoIntegrations(api: DemoApi): Promise<string[]> {
+  const done: string[] = [];
+  const profiles: { id: string; displayName: string }[] = (await call(api, 'GET', '/api/microsoft/profiles?includeArchived=true')).items;
+  const ensureProfile = async (app: { displayName: string; clientId: string; clientSecret: string }, authorityTenant: string) => {
+    const found = profiles.find((p) => p.displayName === app.displayName);
+    if (found) return found.id;
+    done.push(`Microsoft profile "${app.displayName}"`);
+    return (await call(api, 'POST', '/api/microsoft/profiles', { displayName: app.displayName, clientId: app.clientId, authorityTenant, clientSecret: app.clientSecret })).id as string;
+  };
+  const profileId = await ensureProfile(DEMO_MICROSOFT_APP, DEMO_DIRECTORY.id);
+  // Entra (Direct) picks its profile when the admin connects; the partner app signs in from any directory.
+  await ensureProfile(DEMO_PARTNER_APP, 'organizations');
+
+  const consumers: { consumer: string; binding: unknown }[] = (await call(api, 'GET', '/api/microsoft/consumers')).consumers;
+  for (const consumer of ['msp_sso', 'calendar']) {
+    if (consumers.find((c) => c.consumer === consumer)?.binding) continue;
+    await call(api, 'PUT', `/api/microsoft/consumers/${consumer}/binding`, { profileId });
+    done.push(`${consumer} bound to "${DEMO_MICROSOFT_APP.displayName}"`);
+  }
+
+  const domains: { id: string; domain: string; status: string }[] = (await call(api, 'GET', '/api/msp-sso/domains')).items;
+  let domain = domains.find((d) => d.domain === DEMO_DOMAIN && d.status !== 'disabled');
+  if (!domain) domain = await call(api, 'POST', '/api/msp-sso/domains', { domain: DEMO_DOMAIN });
+  if (domain!.status === 'pending') {
+    await call(api, 'POST', `/api/msp-sso/domains/${domain!.id}/verify`);
+    done.push(`login domain ${DEMO_DOMAIN} verified`);
+  }
+
+  const settings = await call(api, 'GET', '/api/calendar/settings');
+  if (!settings.google?.clientId) {
+    await call(api, 'PUT', '/api/calendar/settings', { googleClientId: DEMO_GOOGLE_CLIENT.clientId, googleClientSecret: DEMO_GOOGLE_CLIENT.clientSecret });
+    done.push('Google calendar app');
+  }
+  return done;
 }

@@ -46,10 +46,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     loginRateLimitPerMinute: config.LOGIN_RATE_LIMIT_PER_MINUTE,
     runWorkers: config.SWITCHBOARD_WORKERS === 'inline',
     outboxIntervalMs: options.outboxIntervalMs ?? 1000,
+    metricsToken: config.METRICS_TOKEN,
   });
   await app.register(microsoftBindingsPlugin);
   if (config.EDITION === 'ee') {
-    for (const plugin of await loadEnterprisePlugins()) await app.register(plugin, { sweepMinutes: config.CALENDAR_SWEEP_MINUTES });
+    for (const plugin of await loadEnterprisePlugins()) await app.register(plugin, { sweepMinutes: config.CALENDAR_SWEEP_MINUTES, webhookRateLimitPerMinute: config.WEBHOOK_RATE_LIMIT_PER_MINUTE });
   }
 
   app.get('/healthz', async () => ({ status: 'ok' }));

@@ -31,6 +31,8 @@ const schema = z
     TRUST_PROXY: bool.default(false),
     COOKIE_SECURE: bool.optional(),
     SWITCHBOARD_WEB_DIST: z.string().optional(),
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (openssl rand -hex 24)').optional(),
+    WEBHOOK_RATE_LIMIT_PER_MINUTE: z.coerce.number({ error: 'must be a number' }).int().min(1).default(6000),
     CALENDAR_SWEEP_MINUTES: z.coerce.number({ error: 'must be a number of minutes' }).int().min(1, 'must be at least 1').max(1440, 'must be at most 1440').default(15),
     // Provider endpoints: the real services by default; the emulators' address in tests and the demo.
     MICROSOFT_LOGIN_URL: z.url({ message: 'must be a URL such as https://login.microsoftonline.com' }).default('https://login.microsoftonline.com'),

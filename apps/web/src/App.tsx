@@ -8,6 +8,7 @@ import { ErrorState, Loading } from './components/states.tsx';
 import { SignInPage } from './features/auth/SignInPage.tsx';
 import { Layout } from './features/layout/Layout.tsx';
 import { SettingsPage } from './features/settings/SettingsPage.tsx';
+import { IntegrationHealthSection } from './features/health/components/IntegrationHealthSection.tsx';
 import { ProfilePage } from './features/profile/ProfilePage.tsx';
 import { SchedulePage } from './features/schedule/components/SchedulePage.tsx';
 import { ClientsPage } from './features/clients/components/ClientsPage.tsx';
@@ -67,7 +68,12 @@ function Page(props: { user: SessionUser; edition: EditionInfo }) {
   if (path === '/contacts') return <ContactsPage />;
   if (path === '/settings') {
     if (!canReadSettings(props.user)) return <NotAvailable />;
-    const providers = <MicrosoftProvidersPanel edition={props.edition.edition} canEdit={canUpdateSettings(props.user)} />;
+    const providers = (
+      <>
+        <IntegrationHealthSection />
+        <MicrosoftProvidersPanel edition={props.edition.edition} canEdit={canUpdateSettings(props.user)} />
+      </>
+    );
     const entra = <EntraSettingsPanel canEdit={canUpdateSettings(props.user)} flags={props.edition.featureFlags} />;
     return <SettingsPage edition={props.edition} providers={providers} calendar={<CalendarSettingsPanel canEdit={canUpdateSettings(props.user)} />} entra={entra} />;
   }

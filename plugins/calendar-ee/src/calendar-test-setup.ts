@@ -10,6 +10,9 @@ export const PUBLIC_URL = 'http://switchboard.test';
 export const GOOGLE_SECRET = 'GOCSPX-calendar-test-secret-value';
 export const MICROSOFT_SECRET = 'Ms~calendar-test-secret-value-123';
 
+/** How to close each app started in this test file: the emulators' teardown closes them first. */
+const appClosers: (() => Promise<void>)[] = [];
+
 export interface Emulators {
   google: GoogleEmulator;
   microsoft: MicrosoftEmulator;
@@ -17,7 +20,12 @@ export interface Emulators {
 
 export async function startEmulators(t: Test): Promise<Emulators> {
   const [google, microsoft] = await Promise.all([startGoogleEmulator(), startMicrosoftEmulator()]);
-  t.teardown(() => Promise.all([google.close(), microsoft.close()]));
+  // Closed after the app (see startCalendarApp): while the app's jobs still call them, closing the
+  // emulators first would leave those calls retrying against a closed port.
+  t.teardown(async () => {
+    await Promise.all(appClosers.map((close) => close()));
+    await Promise.all([google.close(), microsoft.close()]);
+  });
   return { google, microsoft };
 }
 
@@ -36,7 +44,7 @@ async function freePort(): Promise<number> {
 }
 
 /** The EE app with workers; `listen` makes it reachable by the emulators' webhooks. */
-export async function startCalendarApp(t: Test, emulators: Emulators, opts: { listen?: boolean; sweepMinutes?: number } = {}): Promise<CalendarApp> {
+export async function startCalendarApp(t: Test, emulators: Emulators, opts: { listen?: boolean; sweepMinutes?: number; env?: Record<string, string> } = {}): Promise<CalendarApp> {
   const port = opts.listen ? await freePort() : 0;
   const publicUrl = opts.listen ? `http://127.0.0.1:${port}` : PUBLIC_URL;
   const ctx = await buildTestApp({
@@ -50,9 +58,14 @@ export async function startCalendarApp(t: Test, emulators: Emulators, opts: { li
       GOOGLE_ACCOUNTS_URL: emulators.google.url,
       GOOGLE_OAUTH2_URL: emulators.google.url,
       GOOGLE_API_URL: emulators.google.url,
+      ...opts.env,
     },
   });
-  t.teardown(ctx.close);
+  // Close the app (its workers first) before the emulators, whichever teardown runs first.
+  let closing: Promise<void> | undefined;
+  const close = () => (closing ??= ctx.close());
+  appClosers.push(close);
+  t.teardown(close);
   if (opts.listen) await ctx.app.listen({ host: '127.0.0.1', port });
   return { ...ctx, publicUrl };
 }

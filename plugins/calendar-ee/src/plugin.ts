@@ -18,6 +18,8 @@ export interface CalendarDeps extends TokenDeps {
 export interface CalendarPluginOptions {
   /** Minutes between sweeps that sync every connection (heals missed notifications). Default 15. */
   sweepMinutes?: number;
+  /** Webhook requests accepted per client address per minute. Default 6000. */
+  webhookRateLimitPerMinute?: number;
 }
 
 async function calendarEe(app: FastifyInstance, options: CalendarPluginOptions) {
@@ -29,12 +31,12 @@ async function calendarEe(app: FastifyInstance, options: CalendarPluginOptions) 
     publicUrl: app.coreOptions.publicUrl,
     resolveMicrosoft: (tenantId) => app.microsoft.resolveConsumerProfile(tenantId, 'calendar'),
   };
-  const deps: CalendarDeps = { ...tokenDeps, adapterFor: createAdapterFactory(tokenDeps), notifications: app.notifications, jobs: app.jobs, log: app.log };
-  registerCalendarJobs({ ...deps, sweepMinutes }, app.outbox);
+  const deps: CalendarDeps = { ...tokenDeps, adapterFor: createAdapterFactory({ ...tokenDeps, metrics: app.metrics }), notifications: app.notifications, jobs: app.jobs, log: app.log };
+  registerCalendarJobs({ ...deps, sweepMinutes, metrics: app.metrics }, app.outbox);
   app.addHook('onReady', async () => {
     if (app.coreOptions.runWorkers) await scheduleSweep(app.jobs, sweepMinutes);
   });
-  Object.assign(app.calendar, { onRequest: () => undefined, handlers: calendarHandlers(app, deps) });
+  Object.assign(app.calendar, { onRequest: () => undefined, handlers: calendarHandlers(app, deps, options.webhookRateLimitPerMinute ?? 6000) });
 }
 
 export const calendarPlugin = fp(calendarEe, {

@@ -42,3 +42,5 @@ export {
   type SurfaceHandler,
   notConfigured,
 } from './enterprise/index.js';
+export { recordEntraRunOutcome } from './services/metrics-entra.js';
+export { createMetrics, observeSyncJob, type Metrics, type ProviderType, type SyncDirection } from './services/metrics.js';

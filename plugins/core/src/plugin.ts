@@ -27,6 +27,9 @@ import { scheduleEntryRoutes } from './routes/schedule-entries.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { notificationCenter } from './services/notifications.js';
 import { registerEnterpriseSurfaces } from './enterprise/index.js';
+import { createMetrics, type Metrics } from './services/metrics.js';
+import { registerMetricsRoute } from './routes/metrics.js';
+import { integrationHealthRoutes, registerIntegrationHealthJob } from './routes/integration-health.js';
 
 /** Base URLs of the provider services, without a trailing slash. */
 export interface ProviderUrls {
@@ -58,6 +61,8 @@ export interface CoreOptions {
   /** Run job workers and the outbox relay in this process. */
   runWorkers: boolean;
   outboxIntervalMs: number;
+  /** Bearer token that opens GET /metrics; unset: the URL answers 404. */
+  metricsToken?: string;
 }
 
 declare module 'fastify' {
@@ -68,6 +73,8 @@ declare module 'fastify' {
     secrets: SecretStore;
     jobs: JobQueue;
     outbox: OutboxRelay;
+    /** Prometheus metrics of this app instance (EE plugins count their work here). */
+    metrics: Metrics;
     currentUser(request: FastifyRequest): Promise<SessionUser | null>;
     requireUser: preHandlerAsyncHookHandler;
     requireInternal: preHandlerAsyncHookHandler;
@@ -101,6 +108,7 @@ async function core(app: FastifyInstance, options: CoreOptions) {
   app.decorate('jobs', jobs);
   app.decorate('outbox', outbox);
   app.decorate('notifications', notificationCenter);
+  app.decorate('metrics', createMetrics(db));
   app.decorateRequest('user', null);
   const auth = createAuthHooks(db, options.sessionTtlMs, options.cookieSecure);
   app.decorate('currentUser', auth.currentUser);
@@ -109,6 +117,7 @@ async function core(app: FastifyInstance, options: CoreOptions) {
   app.decorate('requirePermission', auth.requirePermission);
   app.decorate('signInUser', createSignIn(app));
   registerErrorHandling(app);
+  registerMetricsRoute(app);
 
   jobs.define({
     name: 'core.session-cleanup',
@@ -130,6 +139,9 @@ async function core(app: FastifyInstance, options: CoreOptions) {
     await jobs.stop();
   });
 
+  // After the queue's own onReady hook, which starts pg-boss before this schedules.
+  registerIntegrationHealthJob(app);
+
   // Routes.
   await app.register(authRoutes);
   await app.register(editionRoutes);
@@ -139,6 +151,7 @@ async function core(app: FastifyInstance, options: CoreOptions) {
   await app.register(contactRoutes);
   await app.register(scheduleEntryRoutes);
   await app.register(notificationRoutes);
+  await app.register(integrationHealthRoutes);
   registerEnterpriseSurfaces(app);
 }
 

@@ -3,7 +3,7 @@
 // defines the sync jobs and tells microsoft-bindings which profile an active Direct connection uses.
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
-import { forTenant } from '@switchboard/core';
+import { forTenant, recordEntraRunOutcome } from '@switchboard/core';
 import { entraHandlers } from './routes/handlers.js';
 import { recoverStaleRuns, runSyncJob, type WorkerDeps } from './services/sync-worker.js';
 import { startDueScheduledRuns } from './services/schedule.js';
@@ -31,7 +31,17 @@ async function entraEe(app: FastifyInstance) {
 
   app.jobs.define<{ tenantId: string; runId: string }>({
     name: SYNC_JOB,
-    handler: (job) => runSyncJob(deps, job.data),
+    handler: async (job) => {
+      const log = app.log.child({ tenantId: job.data.tenantId, runId: job.data.runId, jobId: job.id });
+      log.info('entra sync job started');
+      try {
+        await runSyncJob(deps, job.data);
+      } catch (err) {
+        log.warn({ reason: (err as Error).name }, 'entra sync job failed; it will be retried');
+        throw err;
+      }
+      await recordEntraRunOutcome(app.db, app.metrics, log, { id: job.id, ...job.data });
+    },
     queue: { retryLimit: 10, retryDelay: 2, retryBackoff: true, expireInSeconds: 6 * 3600 },
   });
   app.jobs.define({ name: SCHEDULE_JOB, handler: async () => void (await startDueScheduledRuns(app.db, app.jobs)) });

@@ -29,6 +29,8 @@ export interface RetryPolicy {
   maxRetryAfterMs: number;
   /** Injectable so tests need not wait (and can observe the waits). */
   sleep?: (ms: number) => Promise<void>;
+  /** Told the outcome of every attempt (for metrics): answered, throttled (429 / rate limit) or failed. */
+  observe?: (outcome: 'ok' | 'throttled' | 'error') => void;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { retries: 5, minDelayMs: 500, maxDelayMs: 30_000, maxRetryAfterMs: 120_000 };
@@ -75,7 +77,8 @@ export async function withRetry<T>(what: string, policy: RetryPolicy, attempt: (
   const sleep = policy.sleep ?? realSleep;
   const tooLong = (error: ProviderResponseError) => (error.retryAfterMs ?? 0) > policy.maxRetryAfterMs;
   try {
-    return await pRetry(attempt, {
+    const observed = policy.observe ? observedAttempt(attempt, policy.observe) : attempt;
+    return await pRetry(observed, {
       retries: policy.retries,
       minTimeout: 0,
       factor: 1,
@@ -89,6 +92,20 @@ export async function withRetry<T>(what: string, policy: RetryPolicy, attempt: (
     if (isTransient(error)) throw unavailable(what, error);
     throw error;
   }
+}
+
+function observedAttempt<T>(attempt: () => Promise<T>, observe: NonNullable<RetryPolicy['observe']>) {
+  return async () => {
+    try {
+      const result = await attempt();
+      observe('ok');
+      return result;
+    } catch (error) {
+      const throttled = error instanceof ProviderResponseError && (error.status === 429 || (error.status === 403 && GOOGLE_RATE_LIMITS.includes(error.reason ?? '')));
+      observe(throttled ? 'throttled' : 'error');
+      throw error;
+    }
+  };
 }
 
 /**

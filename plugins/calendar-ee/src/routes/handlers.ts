@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { BadRequest, Conflict, type CalendarHandler, type SurfaceHandler } from '@switchboard/core';
 import { callbackQuery, conflictListQuery, idParams, parse, providerInput, providerListQuery, providerPatch, resolutionInput, settingsInput } from '../schemas.js';
 import { listConflicts, resolveConflict } from '../services/conflicts.js';
-import { handleGoogleNotification, handleGraphNotifications } from '../services/webhooks.js';
+import { createWebhookIngest } from '../services/webhooks.js';
 import { completeConnect, ConnectRefused, startConnect } from '../services/connect.js';
 import { disconnectProvider } from '../services/disconnect.js';
 import { createProvider, findProvider, getProvider, listProviders, updateProvider, type Viewer } from '../services/providers.js';
@@ -13,7 +13,7 @@ import { getSettings, googleApp, updateSettings } from '../services/settings.js'
 import { enqueueSync, reconnectKey } from '../services/calendar-jobs.js';
 import type { CalendarDeps } from '../plugin.js';
 
-export function calendarHandlers(app: FastifyInstance, deps: CalendarDeps): Record<CalendarHandler, SurfaceHandler> {
+export function calendarHandlers(app: FastifyInstance, deps: CalendarDeps, webhookRateLimitPerMinute: number): Record<CalendarHandler, SurfaceHandler> {
   const viewer = async (request: FastifyRequest, reply: FastifyReply): Promise<Viewer> => {
     await app.requireInternal.call(app, request, reply);
     const user = request.user!;
@@ -37,19 +37,25 @@ export function calendarHandlers(app: FastifyInstance, deps: CalendarDeps): Reco
       return reply.redirect(`/profile?tab=calendar&calendarError=${err.reason}`);
     }
   };
-  // Generous: one provider sends from many addresses, but a flood from one address is cut off.
-  const webhookLimit = app.rateLimit({ max: 600, timeWindow: '1 minute' });
+  // Generous: a provider may send a lot from one address, but a flood is cut off.
+  const webhookLimit = app.rateLimit({ max: webhookRateLimitPerMinute, timeWindow: '1 minute' });
   const limited = async (request: FastifyRequest, reply: FastifyReply) => {
     await webhookLimit.call(app, request, reply);
     return reply.sent;
   };
-  const webhookDeps = { db: app.db, secrets: app.secrets, jobs: app.jobs };
+  const ingest = createWebhookIngest({ db: app.db, secrets: app.secrets, jobs: app.jobs });
+  const countWebhook = (provider: 'google' | 'microsoft', result: { accepted: number; rejected: number }) => {
+    app.metrics.webhookNotifications.inc({ provider, outcome: 'received' }, Math.max(1, result.accepted + result.rejected));
+    if (result.rejected > 0) app.metrics.webhookNotifications.inc({ provider, outcome: 'rejected' }, result.rejected);
+    if (result.accepted > 0) app.metrics.webhookNotifications.inc({ provider, outcome: 'enqueued' }, result.accepted);
+  };
 
   return {
     notFound: (_request, reply) => reply.callNotFound(),
     googleWebhook: async (request, reply) => {
       if (await limited(request, reply)) return reply;
-      const result = await handleGoogleNotification(webhookDeps, request.headers);
+      const result = await ingest.google(request.headers);
+      countWebhook('google', result);
       if (result.status >= 400) request.log.warn({ status: result.status, provider: 'google' }, 'calendar webhook rejected');
       return reply.code(result.status).send(result.status < 300 ? undefined : { error: 'Unknown or unverified channel.' });
     },
@@ -61,7 +67,8 @@ export function calendarHandlers(app: FastifyInstance, deps: CalendarDeps): Reco
         if (token.length > 1024) return reply.code(400).send({ error: 'validationToken is too long.' });
         return reply.code(200).type('text/plain; charset=utf-8').send(token);
       }
-      const result = await handleGraphNotifications(webhookDeps, request.body);
+      const result = await ingest.graph(request.body);
+      countWebhook('microsoft', result);
       if (result.rejected > 0) request.log.warn({ rejected: result.rejected, accepted: result.accepted, provider: 'microsoft' }, 'calendar notifications rejected');
       return reply.code(result.status).send(result.status < 300 ? undefined : { error: 'No notification of this delivery could be verified.' });
     },
@@ -71,6 +78,7 @@ export function calendarHandlers(app: FastifyInstance, deps: CalendarDeps): Reco
       const { id } = parse(idParams, request.params, 'params');
       const choice = parse(resolutionInput, request.body);
       await app.db.transaction().execute((trx) => resolveConflict(trx, deps, who, id, choice));
+      app.metrics.conflicts.inc({ outcome: 'resolved' });
       return { success: true };
     },
     googleCallback: callback('google'),

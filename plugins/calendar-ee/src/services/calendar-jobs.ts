@@ -5,7 +5,7 @@
 //   on "Sync now" and from the periodic sweep, which heals missed notifications;
 // - watch: renew or re-create a push channel when the provider asks (Graph lifecycle events).
 // A connection whose grant is gone turns `error` and its technician is told to reconnect, once.
-import { forTenant, type Db, type DomainEvent, type JobQueue, type ScheduleEntry } from '@switchboard/core';
+import { forTenant, observeSyncJob, type Db, type DomainEvent, type JobQueue, type Metrics, type ScheduleEntry, type SyncDirection } from '@switchboard/core';
 import type { FastifyBaseLogger } from 'fastify';
 import { AuthorizationRevoked } from '../adapters/types.js';
 import type { AdapterFactory } from './adapter-factory.js';
@@ -14,7 +14,7 @@ import { pullProvider } from './pull.js';
 import { pushEntry } from './push.js';
 import { syncProvider } from './sync-run.js';
 import { ConnectionMisconfigured } from './tokens.js';
-import { maintainWatch, type WatchDeps } from './watch.js';
+import { maintainWatch, type WatchDeps, type WatchOutcome } from './watch.js';
 
 export const PUSH_JOB = 'calendar.push-entry';
 export const PULL_JOB = 'calendar.pull-provider';
@@ -48,6 +48,7 @@ export interface CalendarJobDeps extends WatchDeps {
   log: FastifyBaseLogger;
   /** Minutes between sweeps of every connection. */
   sweepMinutes: number;
+  metrics?: Metrics;
 }
 
 export const reconnectKey = (providerId: string) => `calendar.reconnect:${providerId}`;
@@ -57,7 +58,7 @@ async function loadProvider(db: Db, job: ProviderJob) {
 }
 
 /** Runs provider work; a revoked grant or missing settings end in `error` + a notification, not in retries. */
-async function guarded(deps: CalendarJobDeps, provider: ProviderRow, work: () => Promise<unknown>) {
+async function guarded(deps: CalendarJobDeps, provider: ProviderRow, jobId: string, work: () => Promise<unknown>) {
   try {
     await work();
   } catch (err) {
@@ -78,12 +79,12 @@ async function guarded(deps: CalendarJobDeps, provider: ProviderRow, work: () =>
         dedupeKey: reconnectKey(provider.id),
       });
     });
-    deps.log.warn({ tenantId: provider.tenant_id, providerId: provider.id, reason: err.name }, 'calendar connection needs attention');
+    deps.log.warn({ tenantId: provider.tenant_id, providerId: provider.id, jobId, reason: err.name }, 'calendar connection needs attention');
   }
 }
 
 /** Defines a job whose handler gets the (still active) connection; jobs for removed connections end quietly. */
-function defineProviderJob<T extends ProviderJob>(deps: CalendarJobDeps, name: string, options: { concurrency?: number; retryLimit: number }, run: (provider: ProviderRow, data: T, jobId: string) => Promise<unknown>) {
+function defineProviderJob<T extends ProviderJob>(deps: CalendarJobDeps, name: string, options: { concurrency?: number; retryLimit: number; direction: SyncDirection }, run: (provider: ProviderRow, data: T, jobId: string) => Promise<unknown>) {
   deps.jobs.define<T>({
     name,
     // One queued and one running job per key: repeated requests collapse, none is lost.
@@ -94,44 +95,72 @@ function defineProviderJob<T extends ProviderJob>(deps: CalendarJobDeps, name: s
     handler: async (job) => {
       const provider = await loadProvider(deps.db, job.data);
       if (!provider || !isActive(provider)) return;
-      await guarded(deps, provider, () => run(provider, job.data, job.id));
+      try {
+        await observeSyncJob(deps.metrics, { provider: provider.provider_type, direction: options.direction }, () => guarded(deps, provider, job.id, () => run(provider, job.data, job.id)));
+      } catch (err) {
+        // The error's name only: provider messages are not ours to vouch for; pg-boss keeps the rest.
+        deps.log.warn({ tenantId: provider.tenant_id, providerId: provider.id, jobId: job.id, job: name, reason: (err as Error).name }, 'calendar job failed; it will be retried');
+        throw err;
+      }
     },
   });
 }
 
-export function registerCalendarJobs(deps: CalendarJobDeps, outbox: { subscribe(pattern: string, fn: (trx: Db, event: DomainEvent) => Promise<void>): void }) {
+/** Counts channel upkeep that called the provider (`kept` did not). */
+function countRenewal(deps: CalendarJobDeps, provider: ProviderRow, outcome: WatchOutcome) {
+  if (outcome !== 'kept') deps.metrics?.renewals.inc({ provider: provider.provider_type, outcome: outcome === 'failed' ? 'failed' : 'succeeded' });
+  return outcome;
+}
+
+/** Counts conflicts as they are raised: every new conflict notifies its technician. */
+function countingConflicts(notifications: Notifier, metrics: Metrics | undefined): Notifier {
+  if (!metrics) return notifications;
+  return {
+    notify: async (db, input) => {
+      const raised = await notifications.notify(db, input);
+      if (input.kind === 'calendar.conflict') metrics.conflicts.inc({ outcome: 'detected' });
+      return raised;
+    },
+    resolve: (db, tenantId, key) => notifications.resolve(db, tenantId, key),
+  };
+}
+
+export function registerCalendarJobs(given: CalendarJobDeps, outbox: { subscribe(pattern: string, fn: (trx: Db, event: DomainEvent) => Promise<void>): void }) {
+  const deps: CalendarJobDeps = { ...given, notifications: countingConflicts(given.notifications, given.metrics) };
   const log = (provider: ProviderRow, jobId: string, what: string, extra: object) =>
     deps.log.info({ tenantId: provider.tenant_id, providerId: provider.id, jobId, ...extra }, what);
 
   // Graph allows 4 concurrent requests per mailbox; the adapter's limiter keeps each mailbox under it.
-  defineProviderJob<PushJob>(deps, PUSH_JOB, { concurrency: 4, retryLimit: 6 }, async (provider, data, jobId) => {
+  defineProviderJob<PushJob>(deps, PUSH_JOB, { concurrency: 4, retryLimit: 6, direction: 'push' }, async (provider, data, jobId) => {
     const outcome = await pushEntry(deps.db, deps.adapterFor(provider), provider, data.entryId, deps.notifications);
     deps.log.debug({ tenantId: provider.tenant_id, providerId: provider.id, jobId, outcome }, 'calendar push');
   });
-  defineProviderJob<PullJob>(deps, PULL_JOB, { concurrency: 2, retryLimit: 6 }, async (provider, data, jobId) => {
+  defineProviderJob<PullJob>(deps, PULL_JOB, { concurrency: 2, retryLimit: 6, direction: 'pull' }, async (provider, data, jobId) => {
     if (provider.sync_direction === 'to_calendar') return;
     log(provider, jobId, 'calendar pull', await pullProvider(deps.db, deps.adapterFor(provider), provider, deps.notifications, { reset: data.reset }));
   });
-  defineProviderJob<ProviderJob>(deps, SYNC_JOB, { retryLimit: 3 }, async (provider, _data, jobId) => {
+  defineProviderJob<ProviderJob>(deps, SYNC_JOB, { retryLimit: 3, direction: 'sync' }, async (provider, _data, jobId) => {
     const adapter = deps.adapterFor(provider);
     const counts = await syncProvider(deps.db, adapter, provider, deps.notifications);
-    const watch = await maintainWatch(deps, adapter, provider);
+    const watch = countRenewal(deps, provider, await maintainWatch(deps, adapter, provider));
     log(provider, jobId, 'calendar sync completed', { ...counts, watch });
   });
-  defineProviderJob<WatchJob>(deps, WATCH_JOB, { retryLimit: 3 }, async (provider, data, jobId) => {
-    log(provider, jobId, 'calendar channel maintained', { outcome: await maintainWatch(deps, deps.adapterFor(provider), provider, { force: data.force }) });
+  defineProviderJob<WatchJob>(deps, WATCH_JOB, { retryLimit: 3, direction: 'watch' }, async (provider, data, jobId) => {
+    const outcome = countRenewal(deps, provider, await maintainWatch(deps, deps.adapterFor(provider), provider, { force: data.force }));
+    log(provider, jobId, 'calendar channel maintained', { outcome });
   });
 
   deps.jobs.define({
     name: SWEEP_JOB,
     queue: { policy: 'singleton' },
-    handler: async () => {
+    handler: async (job) => {
       const providers = await deps.db.selectFrom('calendar_providers').select(['id', 'tenant_id', 'status', 'needs_reconnect']).execute();
       // Spread the connections over the first tenth of the interval, so they do not all call out at once.
       const spread = Math.max(1, Math.floor((deps.sweepMinutes * 60) / 10));
       for (const p of providers.filter(isActive)) {
         await enqueue(deps.jobs, SYNC_JOB, { tenantId: p.tenant_id, providerId: p.id }, { startAfter: Math.floor(Math.random() * spread) });
       }
+      deps.log.info({ jobId: job.id, connections: providers.filter(isActive).length }, 'calendar sweep enqueued syncs');
     },
   });
 

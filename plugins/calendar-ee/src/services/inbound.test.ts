@@ -3,6 +3,7 @@
 // notifications, expired cursors, conflicts and their resolutions, forged webhooks, lifecycle
 // events and channel renewal.
 import t from 'tap';
+import { sql } from 'kysely';
 import { createScheduleEntry, getScheduleEntry, updateScheduleEntry } from '@switchboard/core';
 import { connectCalendar, eventually, setupTenant, startCalendarApp, startEmulators } from '../calendar-test-setup.js';
 
@@ -16,6 +17,17 @@ const microsoft = await connectCalendar(ctx, emulators, a.tech, a.technician.ema
 const providerRow = (id: string) => db.selectFrom('calendar_providers').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 // The post-connect sync creates the push channels.
 await eventually(async () => (await providerRow(google.providerId)).channel_id && (await providerRow(microsoft.providerId)).channel_id);
+
+/** No calendar job queued, retrying or running (checked twice, a moment apart). */
+async function calendarJobsDone() {
+  let quiet = 0;
+  await eventually(async () => {
+    const { rows } = await sql<{ n: string }>`select count(*) as n from pgboss.job where name like 'calendar.%' and name <> 'calendar.sweep' and state in ('created', 'retry', 'active')`.execute(db);
+    quiet = Number(rows[0].n) === 0 ? quiet + 1 : 0;
+    if (quiet < 2) await new Promise((resolve) => setTimeout(resolve, 1200));
+    return quiet >= 2;
+  });
+}
 
 const mappingOf = (providerId: string, entryId: string) =>
   db.selectFrom('calendar_event_mappings').selectAll().where('provider_id', '=', providerId).where('schedule_entry_id', '=', entryId).executeTakeFirst();
@@ -108,7 +120,7 @@ t.test('duplicated notifications cause one PSA write; dropped ones are healed by
   emulators.google.changeEvent(a.technician.email, mapping.external_id!, { summary: 'Duplicated' });
   await eventually(async () => (await entryOf(entry.id))?.title === 'Duplicated');
   await emulators.google.idle();
-  await new Promise((resolve) => setTimeout(resolve, 1000));
+  await calendarJobsDone();
   t.equal((await entryOf(entry.id))!.version, version + 1);
 
   emulators.google.controls.dropNotifications(1);
@@ -210,9 +222,10 @@ t.test('renewal before expiry: Google gets a new channel and the old one is stop
   // As if six and a half days had passed: the channel expires within the renewal margin.
   await db.updateTable('calendar_providers').set({ channel_expires_at: new Date(Date.now() + 3600_000) }).where('id', '=', google.providerId).execute();
   await app.jobs.send('calendar.maintain-watch', { tenantId: a.tenantId, providerId: google.providerId }, { singletonKey: google.providerId });
+  // The new channel is saved first, the old one stopped right after.
   const after = await eventually(async () => {
     const p = await providerRow(google.providerId);
-    return p.channel_id !== before.channel_id ? p : null;
+    return p.channel_id !== before.channel_id && emulators.google.channels().find((c) => c.id === before.channel_id)?.stopped ? p : null;
   });
   t.ok(after.channel_expires_at!.getTime() > Date.now() + 6 * 86_400_000, 'about a week ahead');
   t.equal(emulators.google.channels().find((c) => c.id === before.channel_id)?.stopped, true, 'the old channel was stopped');

@@ -24,68 +24,131 @@ export function sameSecret(given: string | undefined, expected: string | null): 
   return timingSafeEqual(createHash('sha256').update(given).digest(), createHash('sha256').update(expected).digest());
 }
 
-async function providerByChannel(deps: WebhookDeps, type: 'google' | 'microsoft', channelId: string) {
-  const provider = await deps.db
-    .selectFrom('calendar_providers')
-    .select(['id', 'tenant_id', 'channel_resource_id', 'status', 'needs_reconnect'])
-    .where('provider_type', '=', type)
-    .where('channel_id', '=', channelId)
-    .executeTakeFirst();
-  if (!provider) return null;
-  return { ...provider, secret: await deps.secrets.get(deps.db, provider.tenant_id, webhookSecretName(provider.id)) };
+interface KnownChannel {
+  providerId: string;
+  tenantId: string;
+  resourceId: string | null;
+  secret: string | null;
+  loadedAt: number;
 }
+
+export interface IngestOptions {
+  /** How long a channel's provider and secret are remembered (a stopped channel may answer that long). */
+  cacheTtlMs?: number;
+  /** Notifications for one connection within this window become one queued pull (plus one at its end). */
+  coalesceMs?: number;
+  /** last_notification_at is written at most this often per connection. */
+  touchEveryMs?: number;
+  now?: () => number;
+}
+
+/**
+ * The webhook path in memory as far as it can be: a provider sending bursts of notifications must
+ * get its acknowledgement in milliseconds. Channels are looked up once a minute, pulls coalesced
+ * per connection (the first notification enqueues at once; later ones in the window enqueue one
+ * more pull at its end, so no change is left behind), and the health timestamp written every few
+ * seconds. If the process dies inside a window, the periodic sweep pulls the change.
+ */
+export function createWebhookIngest(deps: WebhookDeps, options: IngestOptions = {}) {
+  const ttl = options.cacheTtlMs ?? 60_000;
+  const coalesce = options.coalesceMs ?? 1000;
+  const touchEvery = options.touchEveryMs ?? 10_000;
+  const now = options.now ?? Date.now;
+  const channels = new Map<string, KnownChannel>();
+  const lastEnqueued = new Map<string, number>();
+  const trailing = new Set<string>();
+  const lastTouched = new Map<string, number>();
+
+  async function channel(type: 'google' | 'microsoft', channelId: string): Promise<KnownChannel | null> {
+    const key = `${type}:${channelId}`;
+    const cached = channels.get(key);
+    if (cached && now() - cached.loadedAt < ttl) return cached;
+    const row = await deps.db
+      .selectFrom('calendar_providers')
+      .select(['id', 'tenant_id', 'channel_resource_id'])
+      .where('provider_type', '=', type)
+      .where('channel_id', '=', channelId)
+      .executeTakeFirst();
+    if (!row) {
+      channels.delete(key);
+      return null;
+    }
+    const known = { providerId: row.id, tenantId: row.tenant_id, resourceId: row.channel_resource_id, secret: await deps.secrets.get(deps.db, row.tenant_id, webhookSecretName(row.id)), loadedAt: now() };
+    channels.set(key, known);
+    return known;
+  }
+
+  async function pull(known: KnownChannel, extra: { reset?: boolean } = {}) {
+    const job = { tenantId: known.tenantId, providerId: known.providerId, ...extra };
+    if (now() - (lastTouched.get(known.providerId) ?? 0) >= touchEvery) {
+      lastTouched.set(known.providerId, now());
+      await touch(deps.db, known.tenantId, known.providerId);
+    }
+    if (extra.reset) return void (await enqueue(deps.jobs, PULL_JOB, job));
+    const last = lastEnqueued.get(known.providerId) ?? 0;
+    if (now() - last >= coalesce) {
+      lastEnqueued.set(known.providerId, now());
+      await enqueue(deps.jobs, PULL_JOB, job);
+    } else if (!trailing.has(known.providerId)) {
+      trailing.add(known.providerId);
+      setTimeout(() => {
+        trailing.delete(known.providerId);
+        lastEnqueued.set(known.providerId, now());
+        void enqueue(deps.jobs, PULL_JOB, job).catch(() => undefined);
+      }, coalesce - (now() - last)).unref();
+    }
+  }
+
+  return {
+    async google(headers: Record<string, string | string[] | undefined>): Promise<WebhookResult> {
+      const header = (name: string) => {
+        const value = headers[name];
+        return Array.isArray(value) ? value[0] : value;
+      };
+      const channelId = header('x-goog-channel-id');
+      const state = header('x-goog-resource-state');
+      if (!channelId || !state) return { status: 400, accepted: 0, rejected: 1 };
+      const known = await channel('google', channelId);
+      if (!known) return { status: 404, accepted: 0, rejected: 1 };
+      if (!sameSecret(header('x-goog-channel-token'), known.secret) || header('x-goog-resource-id') !== known.resourceId) {
+        return { status: 401, accepted: 0, rejected: 1 };
+      }
+      if (state !== 'sync') await pull(known);
+      return { status: 200, accepted: 1, rejected: 0 };
+    },
+
+    async graph(body: unknown): Promise<WebhookResult> {
+      const items = (body as { value?: unknown } | null)?.value;
+      if (!Array.isArray(items) || items.length === 0) return { status: 400, accepted: 0, rejected: 0 };
+      let accepted = 0;
+      let rejected = 0;
+      for (const item of items as GraphNotification[]) {
+        const known = item.subscriptionId ? await channel('microsoft', item.subscriptionId) : null;
+        if (!known || !sameSecret(item.clientState, known.secret)) {
+          rejected += 1;
+          continue;
+        }
+        accepted += 1;
+        const job = { tenantId: known.tenantId, providerId: known.providerId };
+        if (item.lifecycleEvent === 'reauthorizationRequired') await enqueue(deps.jobs, WATCH_JOB, { ...job, force: 'renew' });
+        else if (item.lifecycleEvent === 'subscriptionRemoved') await enqueue(deps.jobs, WATCH_JOB, { ...job, force: 'recreate' });
+        else await pull(known, { reset: item.lifecycleEvent === 'missed' });
+      }
+      // Graph retries on anything but 2xx; a delivery with nothing of ours is refused so nothing is retried for it.
+      return { status: accepted > 0 ? 202 : 401, accepted, rejected };
+    },
+  };
+}
+
+export type WebhookIngest = ReturnType<typeof createWebhookIngest>;
 
 const touch = (db: Db, tenantId: string, id: string) =>
   forTenant(db, tenantId).updateTable('calendar_providers').set({ last_notification_at: sql`now()` }).where('id', '=', id).execute();
 
 export type WebhookResult = { status: 200 | 202 | 400 | 401 | 404; accepted: number; rejected: number };
 
-export async function handleGoogleNotification(deps: WebhookDeps, headers: Record<string, string | string[] | undefined>): Promise<WebhookResult> {
-  const header = (name: string) => {
-    const value = headers[name];
-    return Array.isArray(value) ? value[0] : value;
-  };
-  const channelId = header('x-goog-channel-id');
-  const state = header('x-goog-resource-state');
-  if (!channelId || !state) return { status: 400, accepted: 0, rejected: 1 };
-  const provider = await providerByChannel(deps, 'google', channelId);
-  if (!provider) return { status: 404, accepted: 0, rejected: 1 };
-  if (!sameSecret(header('x-goog-channel-token'), provider.secret) || header('x-goog-resource-id') !== provider.channel_resource_id) {
-    return { status: 401, accepted: 0, rejected: 1 };
-  }
-  await touch(deps.db, provider.tenant_id, provider.id);
-  if (state !== 'sync') await enqueue(deps.jobs, PULL_JOB, { tenantId: provider.tenant_id, providerId: provider.id });
-  return { status: 200, accepted: 1, rejected: 0 };
-}
-
 interface GraphNotification {
   subscriptionId?: string;
   clientState?: string;
   lifecycleEvent?: string;
-}
-
-export async function handleGraphNotifications(deps: WebhookDeps, body: unknown): Promise<WebhookResult> {
-  const items = (body as { value?: unknown } | null)?.value;
-  if (!Array.isArray(items) || items.length === 0) return { status: 400, accepted: 0, rejected: 0 };
-  let accepted = 0;
-  let rejected = 0;
-  const seen = new Set<string>();
-  for (const item of items as GraphNotification[]) {
-    const provider = item.subscriptionId ? await providerByChannel(deps, 'microsoft', item.subscriptionId) : null;
-    if (!provider || !sameSecret(item.clientState, provider.secret)) {
-      rejected += 1;
-      continue;
-    }
-    accepted += 1;
-    const job = { tenantId: provider.tenant_id, providerId: provider.id };
-    if (item.lifecycleEvent === 'reauthorizationRequired') await enqueue(deps.jobs, WATCH_JOB, { ...job, force: 'renew' });
-    else if (item.lifecycleEvent === 'subscriptionRemoved') await enqueue(deps.jobs, WATCH_JOB, { ...job, force: 'recreate' });
-    else if (item.lifecycleEvent === 'missed') await enqueue(deps.jobs, PULL_JOB, { ...job, reset: true });
-    // Many changes of one calendar in one delivery need one pull.
-    else if (!seen.has(provider.id)) await enqueue(deps.jobs, PULL_JOB, job);
-    seen.add(provider.id);
-    await touch(deps.db, provider.tenant_id, provider.id);
-  }
-  // Graph retries on anything but 2xx; a delivery with nothing of ours is refused so nothing is retried for it.
-  return { status: accepted > 0 ? 202 : 401, accepted, rejected };
 }

@@ -58,10 +58,17 @@ export function createJobQueue(opts: { connectionString: string; runWorkers: boo
       if (opts.runWorkers) {
         for (const def of definitions.values()) {
           for (let i = 0; i < (def.concurrency ?? 1); i++) {
-            await boss.work(def.name, { batchSize: 1, ...def.work }, async ([job]) => {
+            let workerId: string | undefined;
+            workerId = await boss.work(def.name, { batchSize: 1, ...def.work }, async ([job]) => {
               const log = opts.log.child({ jobId: job.id, job: def.name });
               log.debug('job started');
-              await def.handler(job);
+              try {
+                await def.handler(job);
+              } finally {
+                // pg-boss 10 sleeps its polling interval after every fetch, even one that found a
+                // job; a worker that just finished one looks for the next at once instead.
+                if (workerId) boss.notifyWorker(workerId);
+              }
             });
           }
         }

@@ -1,0 +1,113 @@
+// The offline demo's "Google" and "Microsoft": the emulators in the demo process on fixed loopback
+// ports, seeded the same way on every start (their state lives in memory). The directory holds the
+// demo MSP with the demo accounts, and the app registrations match the credentials the demo seeds
+// into Switchboard (demo-data.ts), so MSP SSO, calendar connections and Entra all work offline.
+import { startGoogleEmulator, startMicrosoftEmulator, type GoogleEmulator, type MicrosoftEmulator } from '@switchboard/emulators';
+import { DEMO_ADMIN, DEMO_TECHNICIANS } from './demo-data.js';
+
+export const DEMO_DOMAIN = 'switchboard.local';
+
+/** The demo MSP's own directory; a fixed id so the profile's authority stays valid across restarts. */
+export const DEMO_DIRECTORY = { id: '5d0c6f3e-7a41-4c2b-9e55-2f7d8a1b0c01', displayName: 'Demo MSP' };
+
+/** The demo's Azure app registration (multi-tenant): MSP SSO and Microsoft 365 calendars. */
+export const DEMO_MICROSOFT_APP = {
+  clientId: '0f5e2a7c-3b9d-4e61-8a24-6c1d9b7e5f02',
+  clientSecret: 'demo~microsoft-app-secret-0123456789',
+  displayName: 'Demo Microsoft app',
+};
+
+/** The partner's app for Entra (Direct): signs the partner admin in and reads the customer tenants. */
+export const DEMO_PARTNER_APP = {
+  clientId: '7a3c9e1f-2d4b-4f8a-b6e0-91c5d3a7f803',
+  clientSecret: 'demo~partner-app-secret-9876543210',
+  displayName: 'Demo partner app (Entra)',
+};
+
+export const DEMO_GOOGLE_CLIENT = {
+  clientId: 'switchboard-demo.apps.googleusercontent.com',
+  clientSecret: 'GOCSPX-switchboard-demo-secret',
+  name: 'Switchboard (demo)',
+};
+
+/** Entra partner data: 20 customer tenants of 25 users, the same on every start. */
+export const DEMO_PARTNER = { customers: 20, usersPerCustomer: 25, seed: 7 };
+
+// A function, not a constant: demo-data.ts imports this module too, and may be evaluated after it.
+const demoPeople = () => [{ email: DEMO_ADMIN.email, displayName: DEMO_ADMIN.displayName }, ...DEMO_TECHNICIANS];
+
+/** Directory user ids, fixed per account (the same person keeps the same id across restarts). */
+const userId = (i: number) => `9b1e4c2a-0d3f-4a7b-8c5e-${String(i + 1).padStart(12, '0')}`;
+
+export const redirectUris = (publicUrl: string) => ({
+  mspSso: `${publicUrl}/api/auth/msp/sso/callback`,
+  microsoftCalendar: `${publicUrl}/api/auth/microsoft/calendar/callback`,
+  googleCalendar: `${publicUrl}/api/auth/google/calendar/callback`,
+  entra: `${publicUrl}/api/integrations/entra/callback`,
+});
+
+/** Seeds a freshly started Microsoft emulator; returns the Entra partner admin's sign-in name. */
+export function seedMicrosoft(ms: MicrosoftEmulator, publicUrl: string): { partnerAdmin: string } {
+  const uris = redirectUris(publicUrl);
+  ms.identity.addTenant({ id: DEMO_DIRECTORY.id, displayName: DEMO_DIRECTORY.displayName, domains: [DEMO_DOMAIN] });
+  demoPeople().forEach((person, i) => ms.identity.addUser(DEMO_DIRECTORY.id, { id: userId(i), displayName: person.displayName, userPrincipalName: person.email }));
+  ms.identity.addApp({
+    clientId: DEMO_MICROSOFT_APP.clientId,
+    displayName: DEMO_MICROSOFT_APP.displayName,
+    clientSecrets: [DEMO_MICROSOFT_APP.clientSecret],
+    redirectUris: [uris.mspSso, uris.microsoftCalendar],
+    homeTenantId: DEMO_DIRECTORY.id,
+    multiTenant: true,
+    permissions: ['User.Read', 'Calendars.ReadWrite', 'offline_access'],
+  });
+  const partner = ms.directory.seedPartner({
+    ...DEMO_PARTNER,
+    app: { clientId: DEMO_PARTNER_APP.clientId, displayName: DEMO_PARTNER_APP.displayName, clientSecrets: [DEMO_PARTNER_APP.clientSecret], redirectUris: [uris.entra] },
+  });
+  return { partnerAdmin: partner.admin.userPrincipalName };
+}
+
+export function googleSeed(publicUrl: string) {
+  return {
+    clients: [{ ...DEMO_GOOGLE_CLIENT, redirectUris: [redirectUris(publicUrl).googleCalendar] }],
+    accounts: demoPeople().map((p) => ({ email: p.email, name: p.displayName, timeZone: 'America/New_York' })),
+  };
+}
+
+export interface DemoEmulators {
+  google: GoogleEmulator;
+  microsoft: MicrosoftEmulator;
+  partnerAdmin: string;
+  /** The provider URL variables that point Switchboard at the emulators. */
+  env: Record<'MICROSOFT_LOGIN_URL' | 'MICROSOFT_GRAPH_URL' | 'GOOGLE_ACCOUNTS_URL' | 'GOOGLE_OAUTH2_URL' | 'GOOGLE_API_URL', string>;
+  close(): Promise<void>;
+}
+
+/** Starts and seeds both emulators on loopback; port 0 picks a free port (tests). */
+export async function startDemoEmulators(opts: { publicUrl: string; googlePort: number; microsoftPort: number }): Promise<DemoEmulators> {
+  // The Google seed is re-applied after every emulator reset, too.
+  const google = await startGoogleEmulator({ port: opts.googlePort, seed: googleSeed(opts.publicUrl) });
+  let microsoft: MicrosoftEmulator;
+  try {
+    microsoft = await startMicrosoftEmulator({ port: opts.microsoftPort });
+  } catch (err) {
+    await google.close();
+    throw err;
+  }
+  const { partnerAdmin } = seedMicrosoft(microsoft, opts.publicUrl);
+  return {
+    google,
+    microsoft,
+    partnerAdmin,
+    env: {
+      MICROSOFT_LOGIN_URL: microsoft.url,
+      MICROSOFT_GRAPH_URL: microsoft.url,
+      GOOGLE_ACCOUNTS_URL: google.url,
+      GOOGLE_OAUTH2_URL: google.url,
+      GOOGLE_API_URL: google.url,
+    },
+    close: async () => {
+      await Promise.all([google.close(), microsoft.close()]);
+    },
+  };
+}
