@@ -54,7 +54,11 @@ export async function startServer(edition: 'ce' | 'ee', env: Record<string, stri
     url,
     async close() {
       await app.close();
-      await database.close();
+      // A job still awaiting a provider call can hold a database client past the workers' stop
+      // timeout; the pool then waits for it and would keep this test process alive until tap's
+      // timeout. Give it 15 s, then end the process once everything else has finished.
+      const closed = await Promise.race([database.close().then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 15_000).unref())]);
+      if (!closed) setTimeout(() => process.exit(), 1000).unref();
     },
   };
 }
