@@ -1,14 +1,16 @@
 // Test support: a fresh database per test file (its own PostgreSQL database when TEST_DATABASE_URL
 // is set, otherwise an in-memory PGlite), the real app on it, and sign-in helpers.
 import { randomBytes } from 'node:crypto';
-import { Writable } from 'node:stream';
 import pg from 'pg';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from '@switchboard/db';
 import { createTenant, createUser, keyringFromEnv, type Db, type Keyring } from '@switchboard/core';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
+import { captureLogStream, captureSecret, captureStoredSecrets } from './log-capture.js';
 import { loggerOptions } from './logger.js';
+
+export { captureLogStream, captureStoredSecrets } from './log-capture.js';
 
 export async function createTestDatabase(): Promise<DatabaseHandle> {
   const adminUrl = process.env.TEST_DATABASE_URL;
@@ -39,7 +41,9 @@ export async function createTestDatabase(): Promise<DatabaseHandle> {
 }
 
 export function testKeyring(): Keyring {
-  return keyringFromEnv(randomBytes(32).toString('base64'));
+  const key = randomBytes(32).toString('base64');
+  captureSecret(key);
+  return keyringFromEnv(key);
 }
 
 export interface TestApp {
@@ -65,13 +69,9 @@ export async function buildTestApp(
     LOG_LEVEL: 'info',
     ...opts.env,
   });
+  if (config.METRICS_TOKEN) captureSecret(config.METRICS_TOKEN);
   const logs: string[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, cb) {
-      logs.push(chunk.toString());
-      cb();
-    },
-  });
+  const stream = captureLogStream((line) => logs.push(line));
   const routes: { method: string; url: string }[] = [];
   const app = await buildApp({
     configure: (instance) =>
@@ -86,6 +86,7 @@ export async function buildTestApp(
     outboxIntervalMs: 50,
   });
   await app.ready();
+  captureStoredSecrets(app);
   return {
     app,
     db: database.db,
@@ -101,6 +102,7 @@ export async function buildTestApp(
 }
 
 export const TEST_PASSWORD = 'correct horse battery staple';
+captureSecret(TEST_PASSWORD);
 
 export interface SeededTenant {
   tenantId: string;
@@ -145,6 +147,8 @@ export async function signIn(app: FastifyInstance, email: string, password = TES
   const setCookie = res.headers['set-cookie'];
   const cookie = (Array.isArray(setCookie) ? setCookie[0] : setCookie)!.split(';')[0];
   const { csrfToken } = res.json() as { csrfToken: string };
+  captureSecret(csrfToken);
+  captureSecret(decodeURIComponent(cookie.slice(cookie.indexOf('=') + 1)));
   return {
     cookie,
     csrfToken,

@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { createServer, type AddressInfo } from 'node:net';
 import type { Test } from 'tap';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { buildApp, loadConfig } from '@switchboard/api';
-import { createTestDatabase, testKeyring } from '@switchboard/api/testing';
+import { buildApp, loadConfig, loggerOptions } from '@switchboard/api';
+import { captureLogStream, captureStoredSecrets, createTestDatabase, testKeyring } from '@switchboard/api/testing';
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '@switchboard/core';
 
@@ -42,11 +42,13 @@ export async function startServer(edition: 'ce' | 'ee', env: Record<string, stri
   const database = await createTestDatabase();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const app = await buildApp({
-    config: loadConfig({ EDITION: edition, SWITCHBOARD_WORKERS: 'off', LOG_LEVEL: 'warn', SWITCHBOARD_WEB_DIST: DIST, PUBLIC_URL: url, ...env }),
-    database,
-    keyring: testKeyring(),
+  const config = loadConfig({ EDITION: edition, SWITCHBOARD_WORKERS: 'off', LOG_LEVEL: 'info', SWITCHBOARD_WEB_DIST: DIST, PUBLIC_URL: url, ...env });
+  // Every line goes to the suite's log capture; warnings and errors are also printed.
+  const stream = captureLogStream((line) => {
+    if ((JSON.parse(line) as { level: number }).level >= 40) process.stdout.write(line);
   });
+  const app = await buildApp({ config, database, keyring: testKeyring(), logger: { ...(loggerOptions(config.LOG_LEVEL) as object), stream } });
+  captureStoredSecrets(app);
   await app.listen({ host: '127.0.0.1', port });
   return {
     app,

@@ -21,7 +21,7 @@ export async function entraApp(t: Test, ms: MicrosoftEmulator, opts: { database?
     edition: 'ee',
     runWorkers: true,
     database: opts.database,
-    env: { PUBLIC_URL, MICROSOFT_LOGIN_URL: ms.url, MICROSOFT_GRAPH_URL: ms.url, LOG_LEVEL: 'warn' },
+    env: { PUBLIC_URL, MICROSOFT_LOGIN_URL: ms.url, MICROSOFT_GRAPH_URL: ms.url, LOG_LEVEL: 'info' },
   });
   t.teardown(ctx.close);
   return ctx;
