@@ -4,7 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { sql } from 'kysely';
 import type { DatabaseHandle } from '@switchboard/db';
-import { corePlugin, type Keyring } from '@switchboard/core';
+import { accessLogController, corePlugin, type Keyring } from '@switchboard/core';
 import { microsoftBindingsPlugin } from '@switchboard/microsoft-bindings';
 import type { Config } from './config.js';
 import { cookieSecretsFrom } from './keyring.js';
@@ -27,6 +27,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const { config } = options;
   const app = Fastify({
     logger: options.logger ?? loggerOptions(config.LOG_LEVEL),
+    logController: accessLogController,
     trustProxy: config.TRUST_PROXY,
     bodyLimit: 1024 * 1024,
   });

@@ -10,7 +10,7 @@ const GOOGLE_CLIENT_ID = 'web-calendar.apps.googleusercontent.com';
 const GOOGLE_SECRET = 'GOCSPX-browser-calendar-secret';
 
 /** Polls until `check` is truthy; the push job runs in the background. Bounded, not timed. */
-async function eventually<T>(check: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 20_000): Promise<T> {
+async function eventually<T>(check: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -126,8 +126,8 @@ export async function connectCalendar(ctx: TestApp, emulators: Emulators, sessio
   return { providerId, location: String(callback.headers.location), callbackUrl: back.pathname + back.search };
 }
 
-/** Polls until `check` returns a value (jobs run asynchronously); fails after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T | null | undefined | false>, timeoutMs = 15_000): Promise<T> {
+/** Polls until `check` returns a value (jobs run asynchronously); fails after `timeoutMs` (generous: CI runs two test files at once on 2 vCPUs). */
+export async function eventually<T>(check: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

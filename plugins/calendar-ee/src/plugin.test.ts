@@ -32,6 +32,28 @@ t.test('EE: the stable calendar URLs reach the calendar-ee handlers, not the CE 
   t.equal(unknown.json().message, 'Route GET /api/calendar/no-such-action not found.');
 });
 
+t.test('webhooks write no access log lines, but their rejections are logged; other URLs keep the access log', async (t) => {
+  const ctx = await buildTestApp({ edition: 'ee' });
+  t.teardown(ctx.close);
+  const lines = () => ctx.logs.map((line) => JSON.parse(line) as { msg: string; level: number; req?: { url: string }; reqId?: string });
+  const forged = await ctx.app.inject({ method: 'POST', url: '/api/calendar/webhooks/google', headers: { 'x-goog-channel-id': 'no-such-channel', 'x-goog-resource-state': 'exists' } });
+  t.equal(forged.statusCode, 404);
+  const handshake = await ctx.app.inject({ method: 'POST', url: '/api/calendar/webhooks/microsoft?validationToken=hello' });
+  t.equal(handshake.body, 'hello');
+  t.same(
+    lines().filter((l) => l.msg === 'incoming request' || l.msg === 'request completed'),
+    [],
+    'no access log line for either webhook',
+  );
+  t.match(lines(), [{ msg: 'calendar webhook rejected', level: 40 }]);
+  await ctx.app.inject({ method: 'GET', url: '/api/edition' });
+  t.same(
+    lines().filter((l) => l.msg === 'incoming request').map((l) => l.req?.url),
+    ['/api/edition'],
+  );
+  t.equal(lines().filter((l) => l.msg === 'request completed').length, 1);
+});
+
 t.test('EE: the edition offers the calendar category, tab and all four consumers', async (t) => {
   const ctx = await buildTestApp({ edition: 'ee' });
   t.teardown(ctx.close);

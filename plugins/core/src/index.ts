@@ -41,6 +41,7 @@ export {
   type EntraSurface,
   type SurfaceHandler,
   notConfigured,
+  accessLogController,
 } from './enterprise/index.js';
 export { recordEntraRunOutcome } from './services/metrics-entra.js';
 export { createMetrics, observeSyncJob, type Metrics, type ProviderType, type SyncDirection } from './services/metrics.js';

@@ -185,6 +185,9 @@ t.test('forged or unknown webhooks are refused and start no work', async (t) => 
   const googleRow = await providerRow(google.providerId);
   const post = (url: string, headers: Record<string, string>, payload?: unknown) => app.inject({ method: 'POST', url, headers, payload: payload as object });
   t.equal((await post('/api/calendar/webhooks/google', { 'x-goog-channel-id': googleRow.channel_id!, 'x-goog-resource-state': 'exists', 'x-goog-resource-id': googleRow.channel_resource_id!, 'x-goog-channel-token': 'forged' })).statusCode, 401);
+  // A token of the real one's length (43 characters) that is not it.
+  const sameLength = (await app.secrets.get(db, a.tenantId, `calendar_provider:${google.providerId}:webhook`))!.replace(/^./, (c) => (c === 'A' ? 'B' : 'A'));
+  t.equal((await post('/api/calendar/webhooks/google', { 'x-goog-channel-id': googleRow.channel_id!, 'x-goog-resource-state': 'exists', 'x-goog-resource-id': googleRow.channel_resource_id!, 'x-goog-channel-token': sameLength })).statusCode, 401);
   t.equal((await post('/api/calendar/webhooks/google', { 'x-goog-channel-id': 'unknown', 'x-goog-resource-state': 'exists', 'x-goog-channel-token': 'x' })).statusCode, 404);
   t.equal((await post('/api/calendar/webhooks/google', {})).statusCode, 400);
   const graph = await providerRow(microsoft.providerId);

@@ -102,6 +102,12 @@ t.test('a forged webhook counts as received and rejected, never enqueued', async
   const row = await providerRow(google.providerId);
   const labels = (outcome: string) => ({ provider: 'google', outcome });
   const [received, rejected, enqueued] = await Promise.all(['received', 'rejected', 'enqueued'].map((o) => sample('switchboard_calendar_webhook_notifications_total', labels(o))));
+  const timed = { method: 'POST', route: '/api/calendar/webhooks/google', status: '401' };
+  const [count, fast, all] = await Promise.all([
+    sample('switchboard_http_request_duration_seconds_count', timed),
+    sample('switchboard_http_request_duration_seconds_bucket', { ...timed, le: '10' }),
+    sample('switchboard_http_request_duration_seconds_bucket', { ...timed, le: '+Inf' }),
+  ]);
   const res = await app.inject({
     method: 'POST',
     url: '/api/calendar/webhooks/google',
@@ -111,6 +117,11 @@ t.test('a forged webhook counts as received and rejected, never enqueued', async
   t.equal((await sample('switchboard_calendar_webhook_notifications_total', labels('received'))) - received, 1);
   t.equal((await sample('switchboard_calendar_webhook_notifications_total', labels('rejected'))) - rejected, 1);
   t.equal((await sample('switchboard_calendar_webhook_notifications_total', labels('enqueued'))) - enqueued, 0);
+  t.equal((await sample('switchboard_http_request_duration_seconds_count', timed)) - count, 1, 'its duration is observed under the route template and status');
+  t.equal((await sample('switchboard_http_request_duration_seconds_bucket', { ...timed, le: '10' })) - fast, 1, 'in the cumulative buckets');
+  t.equal((await sample('switchboard_http_request_duration_seconds_bucket', { ...timed, le: '+Inf' })) - all, 1);
+  t.ok((await sample('switchboard_http_request_duration_seconds_sum', timed)) > 0);
+  t.match(await scrape(), /# TYPE switchboard_http_request_duration_seconds histogram/);
 });
 
 t.test('no secret stored by this test appears in any log line', async (t) => {

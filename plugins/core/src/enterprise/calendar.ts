@@ -28,11 +28,10 @@ const WEBHOOK_BODY_LIMIT = 256 * 1024;
 export const CALENDAR_ROUTES: StableRoute<CalendarHandler>[] = [
   { method: 'GET', url: '/api/auth/google/calendar/callback', handler: 'googleCallback' },
   { method: 'GET', url: '/api/auth/microsoft/calendar/callback', handler: 'microsoftCallback' },
-  // A busy calendar sends bursts of notifications: no access log line each (metrics count them;
-  // rejections are logged at warn).
-  { method: 'POST', url: '/api/calendar/webhooks/google', handler: 'googleWebhook', bodyLimit: WEBHOOK_BODY_LIMIT, logLevel: 'warn' },
+  // No access log lines for the webhooks (accessLogController in ./index.ts).
+  { method: 'POST', url: '/api/calendar/webhooks/google', handler: 'googleWebhook', bodyLimit: WEBHOOK_BODY_LIMIT },
   // Also Graph's subscription validation handshake (POST with ?validationToken=).
-  { method: 'POST', url: '/api/calendar/webhooks/microsoft', handler: 'microsoftWebhook', bodyLimit: WEBHOOK_BODY_LIMIT, logLevel: 'warn' },
+  { method: 'POST', url: '/api/calendar/webhooks/microsoft', handler: 'microsoftWebhook', bodyLimit: WEBHOOK_BODY_LIMIT },
   { method: 'GET', url: '/api/calendar/providers', handler: 'listProviders' },
   { method: 'POST', url: '/api/calendar/providers', handler: 'createProvider' },
   { method: 'GET', url: '/api/calendar/providers/:id', handler: 'getProvider' },

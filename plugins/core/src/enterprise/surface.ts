@@ -12,8 +12,6 @@ export interface StableRoute<H extends string> {
   handler: H;
   /** Public endpoints called by providers get a tighter body limit. */
   bodyLimit?: number;
-  /** Per-request log level: webhooks log only problems (they are counted in metrics instead). */
-  logLevel?: 'warn';
 }
 
 export interface EditionSurface<H extends string> {
@@ -52,7 +50,6 @@ export function registerStableRoutes<H extends string>(
       method: route.method,
       url: route.url,
       bodyLimit: route.bodyLimit,
-      logLevel: route.logLevel,
       // Looked up per request, so a plugin that replaces the surface later is what answers.
       onRequest: async (request, reply) => {
         await surface().onRequest(request, reply);

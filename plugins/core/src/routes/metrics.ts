@@ -8,14 +8,12 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
 /** Called directly on the root instance (not registered), so the timing hook sees every route. */
 export function registerMetricsRoute(app: FastifyInstance) {
   const token = app.coreOptions.metricsToken;
-  // Request durations by route template (never the raw URL, whose ids would explode cardinality);
-  // measured only when someone can scrape them.
+  // Request durations by route template (never the raw URL, whose ids would explode cardinality),
+  // measured only when someone can scrape them. A callback hook: no promise per request.
   if (token) {
-    app.addHook('onResponse', async (request, reply) => {
-      app.metrics.httpDuration.observe(
-        { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
-        reply.elapsedTime / 1000,
-      );
+    app.addHook('onResponse', (request, reply, done) => {
+      app.metrics.httpDuration.observe(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+      done();
     });
   }
 
