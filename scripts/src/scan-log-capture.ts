@@ -15,6 +15,7 @@ if (!dir) {
 }
 
 const files = readdirSync(dir);
+const logFiles = files.filter((f) => f.endsWith('.log'));
 const secrets = new Set<string>();
 for (const file of files.filter((f) => f.endsWith('.secrets'))) {
   for (const line of readFileSync(join(dir, file), 'utf8').split('\n')) if (line) secrets.add(JSON.parse(line) as string);
@@ -30,7 +31,7 @@ for (const secret of scanned) {
 
 let lines = 0;
 const leaks: string[] = [];
-for (const file of files.filter((f) => f.endsWith('.log'))) {
+for (const file of logFiles) {
   readFileSync(join(dir, file), 'utf8')
     .split('\n')
     .forEach((line, index) => {
@@ -46,7 +47,7 @@ for (const file of files.filter((f) => f.endsWith('.log'))) {
     });
 }
 
-const summary = `${lines} log lines from ${files.filter((f) => f.endsWith('.log')).length} test processes, ${scanned.length} stored secrets`;
+const summary = `${lines} log lines from ${logFiles.length} test processes, ${scanned.length} stored secrets`;
 if (lines === 0 || scanned.length === 0) {
   console.log(`not ok - the log capture in ${dir} is empty (${summary}); the check cannot run`);
   process.exit(1);
