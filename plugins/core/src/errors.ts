@@ -2,6 +2,7 @@
 // `{ reqId, statusCode, error, message }`. 4xx messages pass through; 5xx details stay in the log.
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { databaseErrorMeaning } from './database-errors.js';
 
 export class AppError extends Error {
   constructor(
@@ -59,6 +60,7 @@ const STATUS_TEXT: Record<number, string> = {
   415: 'Unsupported Media Type',
   429: 'Too Many Requests',
   501: 'Not Implemented',
+  503: 'Service Unavailable',
 };
 
 export function registerErrorHandling(app: FastifyInstance): void {
@@ -71,6 +73,14 @@ export function registerErrorHandling(app: FastifyInstance): void {
       });
       const message = fields.map((f) => `${f.field}: ${f.message}`).join('; ');
       return reply.code(400).send(body(request.id, 400, `Invalid request: ${message}`, { fields }));
+    }
+    const database = err instanceof AppError ? null : databaseErrorMeaning(err);
+    if (database) {
+      // Logged at warn with the constraint (never the values): the caller gets a readable 4xx/503.
+      const { code, constraint } = err as { code?: string; constraint?: string };
+      request.log.warn({ code, constraint, statusCode: database.statusCode }, 'database refused the request');
+      if (database.statusCode === 503) reply.header('retry-after', '5');
+      return reply.code(database.statusCode).send(body(request.id, database.statusCode, database.message));
     }
     const statusCode = err instanceof AppError ? err.statusCode : (err as FastifyError).statusCode ?? 500;
     if (statusCode >= 500) {

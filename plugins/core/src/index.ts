@@ -1,6 +1,7 @@
 export { corePlugin, type CoreOptions, type ProviderUrls } from './plugin.js';
 export { describeEdition, type Edition, type EditionInfo, type MicrosoftConsumer } from './edition.js';
 export { AppError, BadRequest, Conflict, Forbidden, NotFound, Unauthorized } from './errors.js';
+export { databaseErrorMeaning, isDatabaseUnavailable, isForeignKeyViolation, isUniqueViolation } from './database-errors.js';
 export { PERMISSIONS, type Permission } from './permissions.js';
 export { forTenant, isUuid, type Db, type TenantScope } from './tenancy.js';
 export { keyringFromEnv, loadOrCreateKeyFile, keyringToFile, writeKeyFile, keyIdOf, type Keyring } from './services/keyring.js';
