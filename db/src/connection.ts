@@ -56,9 +56,22 @@ function fromConnectionString(
   poolSize: number,
   closeUnderlying: () => Promise<void>,
 ): DatabaseHandle {
-  const pool = new pg.Pool({ connectionString, max: poolSize });
-  // An idle client losing its server (restart, network) must not crash the process.
+  const pool = new pg.Pool({
+    connectionString,
+    max: poolSize,
+    // A server that does not accept a connection (network partition rather than a refusal) fails
+    // the request within 10 s instead of holding it forever; keepAlive lets the OS notice dead idle
+    // sockets. The embedded server is in-process and serialises every statement, so a wait for one
+    // of its connections is only a queue.
+    ...(kind === 'postgres' ? { connectionTimeoutMillis: 10_000, keepAlive: true } : {}),
+  });
+  // A lost connection (server restart, network) must never crash the process; the pool drops the
+  // broken client and connects anew on the next checkout. Idle clients report to the pool...
   pool.on('error', () => {});
+  // ...but a checked-out client (inside a transaction, or between a query and its release) emits
+  // 'error' on itself, and with no listener that is an uncaught exception. Its query already
+  // rejected with the same error, which is what the request answers 503 for.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

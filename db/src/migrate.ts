@@ -6,6 +6,7 @@ import * as mspSso from './migrations/0003_msp_sso.js';
 import * as notifications from './migrations/0004_notifications.js';
 import * as calendar from './migrations/0005_calendar.js';
 import * as entra from './migrations/0006_entra.js';
+import * as recurrenceGuard from './migrations/0007_recurrence_guard.js';
 
 // Listed statically so the migration set is part of the module graph (works the same from any cwd).
 const migrations: Record<string, Migration> = {
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '0004_notifications': notifications,
   '0005_calendar': calendar,
   '0006_entra': entra,
+  '0007_recurrence_guard': recurrenceGuard,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
@@ -24,7 +26,10 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
-    throw new Error(`Migration ${failed?.migrationName ?? '(unknown)'} failed: ${(error as Error).message ?? error}`);
+    // No migration ran (the database could not be reached, or its migration table not read or
+    // locked): the original error says what happened, and its code lets the caller wait and retry.
+    if (!failed) throw error;
+    throw new Error(`Migration ${failed.migrationName} failed: ${(error as Error).message ?? error}`, { cause: error });
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

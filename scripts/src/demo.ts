@@ -9,6 +9,8 @@ import { DEMO_DOMAIN, startDemoEmulators } from './demo-emulators.js';
 
 process.env.EDITION ??= 'ee';
 process.env.SWITCHBOARD_DATA_DIR ??= './data/demo';
+// The demo's providers are emulators on loopback; a production server refuses such URLs.
+process.env.SWITCHBOARD_ALLOW_LOOPBACK_PROVIDERS ??= 'true';
 
 const port = (name: string, fallback: number) => {
   const value = Number(process.env[name] ?? fallback);

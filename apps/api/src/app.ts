@@ -45,9 +45,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     cookieSecure: config.cookieSecure,
     sessionTtlMs: config.SESSION_TTL_HOURS * 3600_000,
     loginRateLimitPerMinute: config.LOGIN_RATE_LIMIT_PER_MINUTE,
+    loginRateLimitPerIpPerMinute: config.LOGIN_RATE_LIMIT_PER_IP_PER_MINUTE,
     runWorkers: config.SWITCHBOARD_WORKERS === 'inline',
     outboxIntervalMs: options.outboxIntervalMs ?? 1000,
     metricsToken: config.METRICS_TOKEN,
+    allowLoopbackProviders: config.SWITCHBOARD_ALLOW_LOOPBACK_PROVIDERS,
   });
   await app.register(microsoftBindingsPlugin);
   if (config.EDITION === 'ee') {

@@ -27,6 +27,7 @@ const schema = z
     SWITCHBOARD_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
     SESSION_TTL_HOURS: z.coerce.number({ error: 'must be a number of hours' }).positive('must be positive').max(24 * 90).default(12),
     LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number({ error: 'must be a number' }).int().min(1).default(10),
+    LOGIN_RATE_LIMIT_PER_IP_PER_MINUTE: z.coerce.number({ error: 'must be a number' }).int().min(1).default(30),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     TRUST_PROXY: bool.default(false),
     COOKIE_SECURE: bool.optional(),
@@ -34,6 +35,9 @@ const schema = z
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (openssl rand -hex 24)').optional(),
     WEBHOOK_RATE_LIMIT_PER_MINUTE: z.coerce.number({ error: 'must be a number' }).int().min(1).default(6000),
     CALENDAR_SWEEP_MINUTES: z.coerce.number({ error: 'must be a number of minutes' }).int().min(1, 'must be at least 1').max(1440, 'must be at most 1440').default(15),
+    // Dev, demo and tests only: provider URLs a user types (the CIPP base URL) may then be http(s) to
+    // loopback, where the emulators listen. Off in production: https to public addresses only.
+    SWITCHBOARD_ALLOW_LOOPBACK_PROVIDERS: bool.default(false),
     // Provider endpoints: the real services by default; the emulators' address in tests and the demo.
     MICROSOFT_LOGIN_URL: z.url({ message: 'must be a URL such as https://login.microsoftonline.com' }).default('https://login.microsoftonline.com'),
     MICROSOFT_GRAPH_URL: z.url({ message: 'must be a URL such as https://graph.microsoft.com' }).default('https://graph.microsoft.com'),

@@ -1,21 +1,18 @@
-// `npm start`: migrate, create the first admin if needed, build the web app if missing, serve.
+// `npm start`: build the web app if missing, answer "starting" on the port while the database is
+// waited for, migrate, create the first admin if needed, then hand the port to the app.
 import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import closeWithGrace from 'close-with-grace';
+import { migrateToLatest } from '@switchboard/db';
+import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { ensureFirstAdmin } from './bootstrap.js';
-import { prepareRuntime } from './start.js';
+import { shutDownGracefully } from './process-faults.js';
+import { listenWhileStarting } from './starting-responder.js';
+import { loadStartupConfig, openConfiguredDatabase, readyApp, whenDatabaseAnswers } from './start.js';
 import { DEFAULT_WEB_DIST } from './web.js';
 
-const { config, database, keyring } = await prepareRuntime();
-
-const admin = await ensureFirstAdmin(database.db, { email: config.SWITCHBOARD_ADMIN_EMAIL, password: config.SWITCHBOARD_ADMIN_PASSWORD });
-if (admin) {
-  // Printed once, to the terminal only (never to the structured log).
-  console.log(`\nCreated the first admin: ${admin.email}`);
-  if (admin.generatedPassword) console.log(`Password (shown once, change it after signing in): ${admin.generatedPassword}\n`);
-}
+const { config, keyring, log } = loadStartupConfig();
 
 const webDist = config.SWITCHBOARD_WEB_DIST ?? DEFAULT_WEB_DIST;
 if (!config.SWITCHBOARD_WEB_DIST && !existsSync(`${webDist}/index.html`)) {
@@ -24,15 +21,35 @@ if (!config.SWITCHBOARD_WEB_DIST && !existsSync(`${webDist}/index.html`)) {
   execFileSync('npm', ['run', 'build', '-w', '@switchboard/web'], { cwd: root, stdio: 'inherit' });
 }
 
-const app = await buildApp({ config, database, keyring });
-
-closeWithGrace({ delay: 15_000 }, async ({ signal, err }) => {
-  if (err) app.log.error({ err }, 'shutting down after an error');
-  else app.log.info({ signal }, 'shutting down');
-  await app.close(); // stops accepting, drains in-flight requests, stops workers
-  await database.close();
+const starting = await listenWhileStarting(config.PORT, config.HOST).catch((err: Error) => {
+  log.fatal(`Could not listen on ${config.HOST}:${config.PORT}: ${err.message}`);
+  process.exit(1);
+});
+const database = await openConfiguredDatabase(config);
+let app: FastifyInstance | undefined;
+shutDownGracefully({
+  log,
+  delayMs: 15_000,
+  async close() {
+    await starting.close();
+    await app?.close(); // stops accepting, drains in-flight requests, stops workers
+    await database.close();
+  },
 });
 
+app = await whenDatabaseAnswers(log, database, async () => {
+  await migrateToLatest(database.db);
+  const admin = await ensureFirstAdmin(database.db, { email: config.SWITCHBOARD_ADMIN_EMAIL, password: config.SWITCHBOARD_ADMIN_PASSWORD });
+  if (admin) {
+    // Printed once, to the terminal only (never to the structured log).
+    console.log(`\nCreated the first admin: ${admin.email}`);
+    if (admin.generatedPassword) console.log(`Password (shown once, change it after signing in): ${admin.generatedPassword}\n`);
+  }
+  return readyApp(() => buildApp({ config, database, keyring }));
+});
+
+// The port is unanswered for the moment between the two listeners; clients retry a refused connect.
+await starting.close();
 await app.listen({ port: config.PORT, host: config.HOST });
 app.log.info(
   { edition: config.EDITION, database: database.kind, dataDir: database.kind === 'pglite' ? config.dataDir : undefined },

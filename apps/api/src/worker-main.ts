@@ -1,22 +1,30 @@
 // `npm run worker`: a worker-only process (jobs and the outbox relay, no HTTP) against a shared
-// PostgreSQL. Run as many as you like on as many machines.
-import closeWithGrace from 'close-with-grace';
+// PostgreSQL. Run as many as you like on as many machines; each waits for the database to be up.
+import { migrateToLatest } from '@switchboard/db';
+import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
-import { prepareRuntime } from './start.js';
+import { shutDownGracefully } from './process-faults.js';
+import { loadStartupConfig, openConfiguredDatabase, readyApp, whenDatabaseAnswers } from './start.js';
 
 if (!process.env.DATABASE_URL) {
   console.error('DATABASE_URL: a worker process needs a shared PostgreSQL; the embedded database serves only `npm start`.');
   process.exit(1);
 }
 process.env.SWITCHBOARD_WORKERS = 'inline';
-const { config, database, keyring } = await prepareRuntime();
-const app = await buildApp({ config, database, keyring, serveWeb: false });
-await app.ready();
-app.log.info({ edition: config.EDITION }, 'worker started');
-
-closeWithGrace({ delay: 30_000 }, async ({ signal, err }) => {
-  if (err) app.log.error({ err }, 'worker shutting down after an error');
-  else app.log.info({ signal }, 'worker shutting down');
-  await app.close();
-  await database.close();
+const { config, keyring, log } = loadStartupConfig();
+const database = await openConfiguredDatabase(config);
+let app: FastifyInstance | undefined;
+shutDownGracefully({
+  log,
+  delayMs: 30_000,
+  async close() {
+    await app?.close();
+    await database.close();
+  },
 });
+
+app = await whenDatabaseAnswers(log, database, async () => {
+  await migrateToLatest(database.db);
+  return readyApp(() => buildApp({ config, database, keyring, serveWeb: false }));
+});
+app.log.info({ edition: config.EDITION }, 'worker started');

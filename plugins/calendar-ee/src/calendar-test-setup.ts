@@ -3,6 +3,8 @@
 // browser does (create → connect → consent page → callback). Used by the calendar-ee tests only.
 import { createServer, type AddressInfo } from 'node:net';
 import type { Test } from 'tap';
+import type { DatabaseHandle } from '@switchboard/db';
+import type { Keyring } from '@switchboard/core';
 import { buildTestApp, seedTenant, signIn, type Session, type SeededTenant, type TestApp } from '@switchboard/api/testing';
 import { completeMicrosoftConsent, startGoogleEmulator, startMicrosoftEmulator, submitGoogleConsent, type GoogleEmulator, type MicrosoftEmulator } from '@switchboard/emulators';
 
@@ -44,12 +46,14 @@ async function freePort(): Promise<number> {
 }
 
 /** The EE app with workers; `listen` makes it reachable by the emulators' webhooks. */
-export async function startCalendarApp(t: Test, emulators: Emulators, opts: { listen?: boolean; sweepMinutes?: number; env?: Record<string, string> } = {}): Promise<CalendarApp> {
+export async function startCalendarApp(t: Test, emulators: Emulators, opts: { listen?: boolean; sweepMinutes?: number; env?: Record<string, string>; database?: DatabaseHandle; keyring?: Keyring } = {}): Promise<CalendarApp> {
   const port = opts.listen ? await freePort() : 0;
   const publicUrl = opts.listen ? `http://127.0.0.1:${port}` : PUBLIC_URL;
   const ctx = await buildTestApp({
     edition: 'ee',
     runWorkers: true,
+    database: opts.database,
+    keyring: opts.keyring,
     env: {
       PUBLIC_URL: publicUrl,
       ...(opts.sweepMinutes ? { CALENDAR_SWEEP_MINUTES: String(opts.sweepMinutes) } : {}),

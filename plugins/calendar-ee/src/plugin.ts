@@ -5,7 +5,8 @@ import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import { calendarHandlers } from './routes/handlers.js';
 import { createAdapterFactory, type AdapterFactory } from './services/adapter-factory.js';
-import { registerCalendarJobs, scheduleSweep, type Notifier } from './services/calendar-jobs.js';
+import { PROVIDER_JOBS, registerCalendarJobs, scheduleSweep, type Notifier } from './services/calendar-jobs.js';
+import { createInFlightJobs } from './services/in-flight-jobs.js';
 import type { TokenDeps } from './services/tokens.js';
 
 export interface CalendarDeps extends TokenDeps {
@@ -32,10 +33,15 @@ async function calendarEe(app: FastifyInstance, options: CalendarPluginOptions) 
     resolveMicrosoft: (tenantId) => app.microsoft.resolveConsumerProfile(tenantId, 'calendar'),
   };
   const deps: CalendarDeps = { ...tokenDeps, adapterFor: createAdapterFactory({ ...tokenDeps, metrics: app.metrics }), notifications: app.notifications, jobs: app.jobs, log: app.log };
-  registerCalendarJobs({ ...deps, sweepMinutes, metrics: app.metrics }, app.outbox);
+  const inFlight = createInFlightJobs({ connectionString: app.coreOptions.database.connectionString, jobs: app.jobs, log: app.log });
+  registerCalendarJobs({ ...deps, sweepMinutes, metrics: app.metrics, inFlight }, app.outbox);
   app.addHook('onReady', async () => {
-    if (app.coreOptions.runWorkers) await scheduleSweep(app.jobs, sweepMinutes);
+    if (!app.coreOptions.runWorkers) return;
+    await scheduleSweep(app.jobs, sweepMinutes);
+    // Pushes a crashed worker was in the middle of go out now, not at the next sweep.
+    await inFlight.recover(PROVIDER_JOBS).catch((err) => app.log.warn({ reason: (err as Error).message }, 'calendar job recovery failed; it runs again within two minutes'));
   });
+  app.addHook('onClose', () => inFlight.close());
   Object.assign(app.calendar, { onRequest: () => undefined, handlers: calendarHandlers(app, deps, options.webhookRateLimitPerMinute ?? 6000) });
 }
 

@@ -71,8 +71,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
         const where = err.validationContext === 'body' ? path : `${err.validationContext}${path ? `.${path}` : ''}`;
         return { field: where || err.validationContext, message: issue.message };
       });
-      const message = fields.map((f) => `${f.field}: ${f.message}`).join('; ');
-      return reply.code(400).send(body(request.id, 400, `Invalid request: ${message}`, { fields }));
+      // A body that is not an object at all has one sentence to say, not a field list.
+      const whole = fields.length === 1 && fields[0].field === 'body';
+      const message = whole ? fields[0].message : `Invalid request: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ')}`;
+      return reply.code(400).send(body(request.id, 400, message, { fields }));
     }
     const database = err instanceof AppError ? null : databaseErrorMeaning(err);
     if (database) {

@@ -2,10 +2,13 @@ export { corePlugin, type CoreOptions, type ProviderUrls } from './plugin.js';
 export { describeEdition, type Edition, type EditionInfo, type MicrosoftConsumer } from './edition.js';
 export { AppError, BadRequest, Conflict, Forbidden, NotFound, Unauthorized } from './errors.js';
 export { databaseErrorMeaning, isDatabaseUnavailable, isForeignKeyViolation, isUniqueViolation } from './database-errors.js';
+export { createOutageReporter, describeDatabaseOutage, type OutageReporter } from './database-outage.js';
 export { PERMISSIONS, type Permission } from './permissions.js';
+export { BODY_MUST_BE_OBJECT, parseInput, requestBody, storableText, text, optionalText, INT4_MAX, STORABLE_TEXT_MESSAGE } from './schemas/common.js';
 export { forTenant, isUuid, type Db, type TenantScope } from './tenancy.js';
 export { keyringFromEnv, loadOrCreateKeyFile, keyringToFile, writeKeyFile, keyIdOf, type Keyring } from './services/keyring.js';
 export { createSecretStore, type SecretStore } from './services/secrets.js';
+export { checkOutboundUrl, createOutboundFetch, OutboundUrlRefused, type OutboundFetch, type OutboundPolicy } from './services/outbound-url.js';
 export { recordAudit, type AuditEntry } from './services/audit.js';
 export { appendEvent, type DomainEvent, type OutboxSubscriber } from './services/outbox.js';
 export type { JobDefinition, JobQueue } from './services/jobs.js';
@@ -15,6 +18,7 @@ export { createClient } from './services/clients.js';
 export { createContact } from './services/contacts.js';
 export { createScheduleEntry, getScheduleEntry, listScheduleEntries, updateScheduleEntry, deleteScheduleEntry } from './services/schedule-entries.js';
 export type { ScheduleEntry } from './schemas/schedule-entries.js';
+export { recurrenceProblem, supportedRecurrence, RECURRENCE_SUBSET } from './services/recurrence-subset.js';
 export {
   notify,
   notifyAdmins,

@@ -4,6 +4,7 @@
 import fp from 'fastify-plugin';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
+import { registerSecurityHeaders } from './security-headers.js';
 import type { FastifyInstance, preHandlerAsyncHookHandler, FastifyRequest, FastifyReply } from 'fastify';
 import type { DatabaseHandle } from '@switchboard/db';
 import { createAuthHooks } from './auth.js';
@@ -58,11 +59,15 @@ export interface CoreOptions {
   cookieSecure: boolean;
   sessionTtlMs: number;
   loginRateLimitPerMinute: number;
+  /** Sign-in attempts per client address across all accounts. */
+  loginRateLimitPerIpPerMinute: number;
   /** Run job workers and the outbox relay in this process. */
   runWorkers: boolean;
   outboxIntervalMs: number;
   /** Bearer token that opens GET /metrics; unset: the URL answers 404. */
   metricsToken?: string;
+  /** Dev and demo only: provider URLs a user sets (CIPP) may be http(s) to loopback (the emulators). */
+  allowLoopbackProviders?: boolean;
 }
 
 declare module 'fastify' {
@@ -97,6 +102,7 @@ async function core(app: FastifyInstance, options: CoreOptions) {
   // External plugins.
   await app.register(cookie, { secret: options.cookieSecrets });
   await app.register(rateLimit, { global: false });
+  await registerSecurityHeaders(app);
 
   // Application services.
   const jobs = createJobQueue({ connectionString: options.database.connectionString, runWorkers: options.runWorkers, log: app.log });

@@ -16,12 +16,13 @@ export function seedPartnerFor(ms: MicrosoftEmulator, options: { customers: numb
   return ms.directory.seedPartner({ ...options, partnerName: `MSP ${options.seed}`, app: { clientSecrets: [CLIENT_SECRET], redirectUris: [`${PUBLIC_URL}${CALLBACK}`] } });
 }
 
-export async function entraApp(t: Test, ms: MicrosoftEmulator, opts: { database?: DatabaseHandle; label?: string } = {}) {
+export async function entraApp(t: Test, ms: MicrosoftEmulator, opts: { database?: DatabaseHandle; label?: string; env?: Record<string, string> } = {}) {
   const ctx = await buildTestApp({
     edition: 'ee',
     runWorkers: true,
     database: opts.database,
-    env: { PUBLIC_URL, MICROSOFT_LOGIN_URL: ms.url, MICROSOFT_GRAPH_URL: ms.url, LOG_LEVEL: 'info' },
+    // The CIPP emulator listens on loopback, which only this dev/test setting lets a CIPP URL reach.
+    env: { PUBLIC_URL, MICROSOFT_LOGIN_URL: ms.url, MICROSOFT_GRAPH_URL: ms.url, LOG_LEVEL: 'info', SWITCHBOARD_ALLOW_LOOPBACK_PROVIDERS: 'true', ...opts.env },
   });
   t.teardown(ctx.close);
   return ctx;

@@ -21,6 +21,7 @@ async function entraEe(app: FastifyInstance) {
     loginUrl: app.coreOptions.providerUrls.microsoftLogin,
     graphUrl: app.coreOptions.providerUrls.microsoftGraph,
     publicUrl: app.coreOptions.publicUrl,
+    allowLoopbackProviders: app.coreOptions.allowLoopbackProviders,
     shutdown: shutdown.signal,
   };
 

@@ -1,5 +1,6 @@
 // Request and response schemas of the Microsoft profiles and bindings API.
 import { z } from 'zod';
+import { requestBody, storableText, text } from '@switchboard/core';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
@@ -8,19 +9,19 @@ export const consumerName = z.enum(['msp_sso', 'email', 'calendar', 'teams'], {
   error: 'must be one of msp_sso, email, calendar, teams',
 });
 
-const displayName = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
-const clientId = z.string().trim().regex(GUID, 'must be the application (client) ID from Azure, a GUID such as 00000000-0000-0000-0000-000000000000');
-const authorityTenant = z
-  .string()
+const displayName = text(100);
+const clientId = storableText().trim().regex(GUID, 'must be the application (client) ID from Azure, a GUID such as 00000000-0000-0000-0000-000000000000');
+const authorityTenant = storableText()
   .trim()
   .toLowerCase()
   .refine((v) => v === 'common' || v === 'organizations' || GUID.test(v) || DOMAIN.test(v), {
     message: 'must be "common", "organizations", a directory (tenant) ID or a verified domain',
   });
 // Whitespace is never part of an Azure secret; a pasted newline would make every token request fail.
-const clientSecret = z.string().trim().min(1, 'must not be empty').max(1024, 'must be at most 1024 characters');
+// Encrypted before storage, so PostgreSQL never sees a NUL in it: refused anyway, as no real secret has one.
+const clientSecret = text(1024);
 
-export const profileInput = z.object({
+export const profileInput = requestBody({
   displayName,
   clientId,
   authorityTenant: authorityTenant.default('common'),
@@ -28,7 +29,7 @@ export const profileInput = z.object({
 });
 
 /** Every field optional; a given `clientSecret` replaces the stored one. No defaults, so absent stays absent. */
-export const profilePatch = z.object({
+export const profilePatch = requestBody({
   displayName: displayName.optional(),
   clientId: clientId.optional(),
   authorityTenant: authorityTenant.optional(),
@@ -56,7 +57,7 @@ export const profileResponse = z.object({
   updatedAt: z.string(),
 });
 
-export const bindingInput = z.object({ profileId: z.uuid({ message: 'must be the id of a Microsoft profile' }) });
+export const bindingInput = requestBody({ profileId: z.uuid({ message: 'must be the id of a Microsoft profile' }) });
 
 export const consumerStatus = z.object({
   consumer: consumerName,

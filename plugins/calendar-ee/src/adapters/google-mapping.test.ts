@@ -55,3 +55,11 @@ t.test('event ids are valid base32hex and deterministic per mapping id', async (
   t.equal(googleEventId('mapping:42/xyz'), odd);
   t.not(googleEventId('mapping:43/xyz'), odd);
 });
+
+t.test('a Google RRULE comes in as written, whether or not the PSA can hold it (inbound decides)', async (t) => {
+  const { resource, expected } = fixture('google-event-from-google.json');
+  for (const rule of ['RRULE:FREQ=HOURLY', 'RRULE:FREQ=DAILY;BYHOUR=9,17']) {
+    t.strictSame(fromGoogleEvent({ ...resource, recurrence: [rule] }), { ...expected, recurrence: rule.slice('RRULE:'.length) }, rule);
+  }
+  t.equal(fromGoogleEvent({ ...resource, recurrence: ['rrule:freq=weekly;byday=mo', 'EXDATE:20260112T090000Z'] }).recurrence, 'FREQ=WEEKLY;BYDAY=MO');
+});

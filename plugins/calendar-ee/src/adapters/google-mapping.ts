@@ -71,10 +71,13 @@ export function toGooglePatch(event: SyncEvent): GoogleEvent {
 /** `2026-03-08T06:30:00.000Z` from any RFC 3339 value. */
 const toInstant = (dateTime: string) => new Date(Date.parse(dateTime)).toISOString();
 
-/** The first RRULE of a recurrence list; EXDATE/RDATE lines (exceptions) have no place in a SyncEvent. */
+/**
+ * The first RRULE of a recurrence list, as Google wrote it (upper-cased); EXDATE/RDATE lines
+ * (exceptions) have no place in a SyncEvent. Whether the PSA can hold the rule is inbound's call.
+ */
 function ruleOf(recurrence: string[] | null | undefined): string | null {
   const line = recurrence?.find((r) => /^RRULE:/i.test(r));
-  return line ? line.slice('RRULE:'.length) : null;
+  return line ? line.slice('RRULE:'.length).trim().toUpperCase() : null;
 }
 
 /** SyncEvent of a (not cancelled) Google event. */

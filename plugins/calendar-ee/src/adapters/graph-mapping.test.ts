@@ -60,3 +60,10 @@ t.test('Windows zone names become IANA zones; unknown names are not guessed', as
   t.equal(ianaTimeZone('Europe/Berlin'), 'Europe/Berlin');
   t.equal(ianaTimeZone('Mars Standard Time'), null);
 });
+
+t.test('an Outlook series the PSA cannot hold still maps to its RRULE (inbound decides to leave it out)', async (t) => {
+  const { graph } = fixture('graph-event-from-outlook.json');
+  const numbered = { ...graph.recurrence, range: { ...graph.recurrence.range, type: 'numbered', numberOfOccurrences: 5000 } };
+  t.match(fromGraphRecurrence(numbered, { timeZone: 'UTC', allDay: false }), /COUNT=5000/);
+  t.match(fromGraphEvent({ ...graph, recurrence: numbered }).recurrence, /COUNT=5000/);
+});

@@ -157,7 +157,10 @@ export function toGraphRecurrence(rule: string, start: SeriesStart): GraphRecurr
 
 const sortDays = (names: string[]) => names.map(dayCode).filter(Boolean).sort((a, b) => DAYS.indexOf(a) - DAYS.indexOf(b));
 
-/** The canonical RRULE of a Graph recurrence; `start` gives the zone UNTIL is written in. */
+/**
+ * The canonical RRULE of a Graph recurrence; `start` gives the zone UNTIL is written in. Whether
+ * the PSA can hold it (5,000 occurrences, every 12 months written as monthly) is inbound's call.
+ */
 export function fromGraphRecurrence(recurrence: GraphRecurrence, start: Omit<SeriesStart, 'date'>): string {
   const { pattern, range } = recurrence;
   const type = pattern.type.toLowerCase();

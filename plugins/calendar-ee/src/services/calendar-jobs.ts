@@ -4,11 +4,14 @@
 // - sync: a whole connection (pull, push everything, keep the push channel alive), after connecting,
 //   on "Sync now" and from the periodic sweep, which heals missed notifications;
 // - watch: renew or re-create a push channel when the provider asks (Graph lifecycle events).
+// Work a crashed worker left running is handed out again on start and every two minutes
+// (in-flight-jobs.ts), not after pg-boss's 15-minute expiry.
 // A connection whose grant is gone turns `error` and its technician is told to reconnect, once.
 import { forTenant, observeSyncJob, type Db, type DomainEvent, type JobQueue, type Metrics, type ScheduleEntry, type SyncDirection } from '@switchboard/core';
 import type { FastifyBaseLogger } from 'fastify';
 import { AuthorizationRevoked } from '../adapters/types.js';
 import type { AdapterFactory } from './adapter-factory.js';
+import type { InFlightJobs } from './in-flight-jobs.js';
 import { isActive, markProviderError, type ProviderRow } from './providers.js';
 import { pullProvider } from './pull.js';
 import { pushEntry } from './push.js';
@@ -21,6 +24,9 @@ export const PULL_JOB = 'calendar.pull-provider';
 export const SYNC_JOB = 'calendar.sync-provider';
 export const WATCH_JOB = 'calendar.maintain-watch';
 export const SWEEP_JOB = 'calendar.sweep';
+export const RECOVER_JOB = 'calendar.recover-jobs';
+/** The per-connection jobs, each run holding its in-flight lock. */
+export const PROVIDER_JOBS = [PUSH_JOB, PULL_JOB, SYNC_JOB, WATCH_JOB];
 
 interface ProviderJob {
   tenantId: string;
@@ -49,6 +55,7 @@ export interface CalendarJobDeps extends WatchDeps {
   /** Minutes between sweeps of every connection. */
   sweepMinutes: number;
   metrics?: Metrics;
+  inFlight: InFlightJobs;
 }
 
 export const reconnectKey = (providerId: string) => `calendar.reconnect:${providerId}`;
@@ -92,17 +99,18 @@ function defineProviderJob<T extends ProviderJob>(deps: CalendarJobDeps, name: s
     // A change should reach the other side in about a second, not pg-boss's default 2 s poll.
     work: { pollingIntervalSeconds: 0.5 },
     concurrency: options.concurrency,
-    handler: async (job) => {
-      const provider = await loadProvider(deps.db, job.data);
-      if (!provider || !isActive(provider)) return;
-      try {
-        await observeSyncJob(deps.metrics, { provider: provider.provider_type, direction: options.direction }, () => guarded(deps, provider, job.id, () => run(provider, job.data, job.id)));
-      } catch (err) {
-        // The error's name only: provider messages are not ours to vouch for; pg-boss keeps the rest.
-        deps.log.warn({ tenantId: provider.tenant_id, providerId: provider.id, jobId: job.id, job: name, reason: (err as Error).name }, 'calendar job failed; it will be retried');
-        throw err;
-      }
-    },
+    handler: (job) =>
+      deps.inFlight.run(job, async () => {
+        const provider = await loadProvider(deps.db, job.data);
+        if (!provider || !isActive(provider)) return;
+        try {
+          await observeSyncJob(deps.metrics, { provider: provider.provider_type, direction: options.direction }, () => guarded(deps, provider, job.id, () => run(provider, job.data, job.id)));
+        } catch (err) {
+          // The error's name only: provider messages are not ours to vouch for; pg-boss keeps the rest.
+          deps.log.warn({ tenantId: provider.tenant_id, providerId: provider.id, jobId: job.id, job: name, reason: (err as Error).name }, 'calendar job failed; it will be retried');
+          throw err;
+        }
+      }),
   });
 }
 
@@ -164,6 +172,15 @@ export function registerCalendarJobs(given: CalendarJobDeps, outbox: { subscribe
     },
   });
 
+  // Catches workers that died while no process was starting (a start recovers at once).
+  deps.jobs.define({
+    name: RECOVER_JOB,
+    queue: { policy: 'singleton' },
+    handler: async () => {
+      await deps.inFlight.recover(PROVIDER_JOBS);
+    },
+  });
+
   // Every schedule change: one push per connection of a technician who is or was assigned.
   outbox.subscribe('schedule_entry.*', async (trx, event) => {
     const { entry, previousAssigneeIds } = event.payload as { entry: ScheduleEntry; previousAssigneeIds: string[] };
@@ -190,4 +207,5 @@ export const enqueueSync = (jobs: JobQueue, db: Db, tenantId: string, providerId
 
 export async function scheduleSweep(jobs: JobQueue, minutes: number) {
   await jobs.boss.schedule(SWEEP_JOB, minutes >= 60 ? `0 */${Math.floor(minutes / 60)} * * *` : `*/${minutes} * * * *`);
+  await jobs.boss.schedule(RECOVER_JOB, '*/2 * * * *');
 }

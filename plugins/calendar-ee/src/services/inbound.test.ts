@@ -112,6 +112,30 @@ t.test('unmapped events are imported only when the connection says so', async (t
   await a.tech.request('PATCH', `/api/calendar/providers/${google.providerId}`, { importUnmapped: false });
 });
 
+t.test('a calendar series the schedule cannot hold is left out, never cut down to one occurrence', async (t) => {
+  await a.tech.request('PATCH', `/api/calendar/providers/${google.providerId}`, { importUnmapped: true });
+  t.teardown(() => a.tech.request('PATCH', `/api/calendar/providers/${google.providerId}`, { importUnmapped: false }));
+  const titled = (title: string) => db.selectFrom('schedule_entries').selectAll().where('tenant_id', '=', a.tenantId).where('title', '=', title).executeTakeFirst();
+  // Created before a series the schedule can hold; once that one is imported, this one was seen too.
+  emulators.google.insertEvent(a.technician.email, { summary: 'Hourly check', start: { dateTime: '2026-12-17T09:00:00Z' }, end: { dateTime: '2026-12-17T09:10:00Z' }, recurrence: ['RRULE:FREQ=HOURLY'] });
+  emulators.google.insertEvent(a.technician.email, { summary: 'Weekly sync', start: { dateTime: '2026-12-17T10:00:00Z' }, end: { dateTime: '2026-12-17T11:00:00Z' }, recurrence: ['RRULE:FREQ=WEEKLY;BYDAY=TH'] });
+  const weekly = await eventually(() => titled('Weekly sync'));
+  t.equal(weekly.recurrence, 'FREQ=WEEKLY;BYDAY=TH');
+  t.notOk(await titled('Hourly check'), 'the hourly series is not imported');
+
+  // A mapped series changed in the calendar to a rule the schedule cannot hold keeps its PSA version.
+  const series = await syncedEntry(google.providerId);
+  await db.transaction().execute((trx) => updateScheduleEntry(trx, a.tenantId, a.admin.id, series.entry.id, { recurrence: 'FREQ=DAILY;COUNT=5' }));
+  await calendarJobsDone();
+  const before = (await entryOf(series.entry.id))!;
+  emulators.google.changeEvent(a.technician.email, series.mapping.external_id!, { summary: 'Every hour now', recurrence: ['RRULE:FREQ=HOURLY;COUNT=50'] });
+  emulators.google.insertEvent(a.technician.email, { summary: 'Barrier', start: { dateTime: '2026-12-18T10:00:00Z' }, end: { dateTime: '2026-12-18T11:00:00Z' } });
+  await eventually(() => titled('Barrier'));
+  const after = (await entryOf(series.entry.id))!;
+  t.equal(after.version, before.version, 'the PSA entry is not rewritten');
+  t.equal(after.recurrence, 'FREQ=DAILY;COUNT=5', 'and keeps its series');
+});
+
 t.test('duplicated notifications cause one PSA write; dropped ones are healed by the sweep', async (t) => {
   const { entry, mapping } = await syncedEntry(google.providerId);
   await emulators.google.idle();

@@ -4,7 +4,7 @@
 // assignees only unassigns this technician. Unmapped events are imported only when the connection
 // says so, as `ad_hoc` entries assigned to the technicians among the attendees.
 import { sql } from 'kysely';
-import { appendEvent, createScheduleEntry, deleteScheduleEntry, forTenant, getScheduleEntry, NotFound, updateScheduleEntry, type Db } from '@switchboard/core';
+import { appendEvent, createScheduleEntry, deleteScheduleEntry, forTenant, getScheduleEntry, NotFound, recurrenceProblem, updateScheduleEntry, type Db } from '@switchboard/core';
 import type { RemoteEvent, SyncEvent } from '../adapters/types.js';
 import { contentHash, entryToEvent } from './entry-event.js';
 import type { ProviderRow } from './providers.js';
@@ -43,6 +43,13 @@ async function entryOrNull(trx: Db, tenantId: string, id: string) {
 
 const receives = (provider: ProviderRow) => provider.sync_direction !== 'to_calendar';
 
+/**
+ * A series the schedule cannot hold (FREQ=HOURLY, 5,000 occurrences…) is left out of the PSA, not
+ * cut down to its first occurrence: a cut-down copy would be pushed back on its next PSA edit and
+ * turn the technician's series in the calendar into a single event.
+ */
+const storable = (event: SyncEvent) => !event.recurrence || recurrenceProblem(event.recurrence) === null;
+
 /** Applies one change inside `trx` (the caller commits it with the page's cursor). */
 export async function applyRemoteChange(trx: Db, provider: ProviderRow, remote: RemoteEvent, notifications: Notifier): Promise<InboundOutcome> {
   const mapping = await findMapping(trx, provider, remote);
@@ -73,7 +80,7 @@ export async function applyRemoteChange(trx: Db, provider: ProviderRow, remote: 
     await setMapping({ etag: remote.etag });
     return 'echo';
   }
-  if (!entry || !receives(provider)) return 'ignored';
+  if (!entry || !receives(provider) || !storable(remote.event)) return 'ignored';
   if (mapping.status === 'conflict') {
     await setMapping({ conflict_remote: JSON.stringify({ etag: remote.etag, event: remote.event, detectedAt: new Date().toISOString() }) });
     return 'conflict';
@@ -91,7 +98,7 @@ export async function applyRemoteChange(trx: Db, provider: ProviderRow, remote: 
 
 async function importUnmapped(trx: Db, provider: ProviderRow, remote: RemoteEvent): Promise<InboundOutcome> {
   // Our own event whose mapping is gone (deleted in the PSA), or something the settings leave out.
-  if (remote.cancelled || !remote.event || remote.mappingId || !provider.import_unmapped || !receives(provider)) return 'ignored';
+  if (remote.cancelled || !remote.event || remote.mappingId || !provider.import_unmapped || !receives(provider) || !storable(remote.event)) return 'ignored';
   const attendees = remote.event.attendees;
   const technicians = attendees.length
     ? await forTenant(trx, provider.tenant_id)

@@ -2,7 +2,7 @@
 // status, last sync, error and a derived token status, never a token.
 import { sql, type Selectable } from 'kysely';
 import type { CalendarProvidersTable } from '@switchboard/db';
-import { Conflict, Forbidden, NotFound, forTenant, recordAudit, type Db, type SecretStore } from '@switchboard/core';
+import { Conflict, Forbidden, NotFound, forTenant, recordAudit, type Db } from '@switchboard/core';
 import type { ProviderInput, ProviderPatch } from '../schemas.js';
 
 export const tokensSecretName = (providerId: string) => `calendar_provider:${providerId}:tokens`;
@@ -90,13 +90,8 @@ export async function getProvider(db: Db, viewer: Viewer, id: string) {
 const LABEL = { google: 'Google Calendar', microsoft: 'Microsoft 365 calendar' } as const;
 
 export async function createProvider(trx: Db, viewer: Viewer, input: ProviderInput) {
-  const existing = await forTenant(trx, viewer.tenantId)
-    .selectFrom('calendar_providers')
-    .select('id')
-    .where('user_id', '=', viewer.userId)
-    .where('provider_type', '=', input.providerType)
-    .executeTakeFirst();
-  if (existing) throw new Conflict(`You already have a ${LABEL[input.providerType]} connection. Reconnect or remove it instead.`, { providerId: existing.id });
+  // One statement against the (tenant, user, provider type) unique index: of concurrent creates
+  // one inserts, the others get the 409 below pointing at the connection that won.
   const row = await forTenant(trx, viewer.tenantId)
     .insertInto('calendar_providers', {
       user_id: viewer.userId,
@@ -105,8 +100,18 @@ export async function createProvider(trx: Db, viewer: Viewer, input: ProviderInp
       sync_direction: input.syncDirection,
       import_unmapped: input.importUnmapped,
     })
+    .onConflict((oc) => oc.columns(['tenant_id', 'user_id', 'provider_type']).doNothing())
     .returningAll()
-    .executeTakeFirstOrThrow();
+    .executeTakeFirst();
+  if (!row) {
+    const existing = await forTenant(trx, viewer.tenantId)
+      .selectFrom('calendar_providers')
+      .select('id')
+      .where('user_id', '=', viewer.userId)
+      .where('provider_type', '=', input.providerType)
+      .executeTakeFirst();
+    throw new Conflict(`You already have a ${LABEL[input.providerType]} connection. Reconnect or remove it instead.`, existing ? { providerId: existing.id } : undefined);
+  }
   await recordAudit(trx, { tenantId: viewer.tenantId, actorUserId: viewer.userId, action: 'calendar_provider.created', targetType: 'calendar_provider', targetId: row.id, details: { providerType: row.provider_type } });
   return toProvider(row, false);
 }
@@ -138,18 +143,4 @@ export async function markProviderError(db: Db, tenantId: string, id: string, me
     })
     .where('id', '=', id)
     .execute();
-}
-
-export async function deleteProviderRecords(trx: Db, secrets: SecretStore, viewer: Viewer, provider: ProviderRow) {
-  await forTenant(trx, viewer.tenantId).deleteFrom('calendar_providers').where('id', '=', provider.id).execute();
-  await secrets.delete(trx, viewer.tenantId, tokensSecretName(provider.id));
-  await secrets.delete(trx, viewer.tenantId, webhookSecretName(provider.id));
-  await recordAudit(trx, {
-    tenantId: viewer.tenantId,
-    actorUserId: viewer.userId,
-    action: 'calendar_provider.deleted',
-    targetType: 'calendar_provider',
-    targetId: provider.id,
-    details: { providerType: provider.provider_type, ownerUserId: provider.user_id },
-  });
 }

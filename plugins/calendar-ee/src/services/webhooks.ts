@@ -5,10 +5,12 @@
 // Graph (https://learn.microsoft.com/graph/change-notifications-delivery-webhooks): a POST with
 // ?validationToken= is the handshake, echoed as text/plain; each notification's clientState must be
 // ours; lifecycle notifications (reauthorizationRequired, subscriptionRemoved, missed) ask for
-// channel upkeep or a full pull.
+// channel upkeep or a full pull. The URLs are public, so a malformed or oversized delivery is a 400
+// before any database work, and all subscription ids of a delivery are looked up in one query.
 import { timingSafeEqual } from 'node:crypto';
 import { sql } from 'kysely';
-import { forTenant, type Db, type JobQueue, type SecretStore } from '@switchboard/core';
+import { BadRequest, forTenant, type Db, type JobQueue, type SecretStore } from '@switchboard/core';
+import { graphDelivery, MAX_GRAPH_NOTIFICATIONS, parse, type GraphNotification } from '../schemas.js';
 import { enqueue, PULL_JOB, WATCH_JOB } from './calendar-jobs.js';
 import { webhookSecretName } from './providers.js';
 
@@ -65,24 +67,32 @@ export function createWebhookIngest(deps: WebhookDeps, options: IngestOptions = 
   const trailing = new Set<string>();
   const lastTouched = new Map<string, number>();
 
-  async function channel(type: 'google' | 'microsoft', channelId: string): Promise<KnownChannel | null> {
-    const key = `${type}:${channelId}`;
-    const cached = channels.get(key);
-    if (cached && now() - cached.loadedAt < ttl) return cached;
-    const row = await deps.db
-      .selectFrom('calendar_providers')
-      .select(['id', 'tenant_id', 'channel_resource_id'])
-      .where('provider_type', '=', type)
-      .where('channel_id', '=', channelId)
-      .executeTakeFirst();
-    if (!row) {
-      channels.delete(key);
-      return null;
+  /** The channels of these ids (cached ones from memory, the rest in one query); unknown ids are absent. */
+  async function channelsOf(type: 'google' | 'microsoft', channelIds: Iterable<string>): Promise<Map<string, KnownChannel>> {
+    const found = new Map<string, KnownChannel>();
+    const missing = new Set<string>();
+    for (const id of channelIds) {
+      const cached = channels.get(`${type}:${id}`);
+      if (cached && now() - cached.loadedAt < ttl) found.set(id, cached);
+      else missing.add(id);
     }
-    const secret = await deps.secrets.get(deps.db, row.tenant_id, webhookSecretName(row.id));
-    const known = { providerId: row.id, tenantId: row.tenant_id, resourceId: row.channel_resource_id, secret: secret ? Buffer.from(secret) : null, loadedAt: now() };
-    channels.set(key, known);
-    return known;
+    if (missing.size === 0) return found;
+    const rows = await deps.db
+      .selectFrom('calendar_providers')
+      .select(['id', 'tenant_id', 'channel_id', 'channel_resource_id'])
+      .where('provider_type', '=', type)
+      .where('channel_id', 'in', [...missing])
+      .execute();
+    for (const id of missing) channels.delete(`${type}:${id}`);
+    await Promise.all(
+      rows.map(async (row) => {
+        const secret = await deps.secrets.get(deps.db, row.tenant_id, webhookSecretName(row.id));
+        const known = { providerId: row.id, tenantId: row.tenant_id, resourceId: row.channel_resource_id, secret: secret ? Buffer.from(secret) : null, loadedAt: now() };
+        channels.set(`${type}:${row.channel_id}`, known);
+        found.set(row.channel_id!, known);
+      }),
+    );
+    return found;
   }
 
   async function pull(known: KnownChannel, extra: { reset?: boolean } = {}) {
@@ -115,7 +125,7 @@ export function createWebhookIngest(deps: WebhookDeps, options: IngestOptions = 
       const channelId = header('x-goog-channel-id');
       const state = header('x-goog-resource-state');
       if (!channelId || !state) return { status: 400, accepted: 0, rejected: 1 };
-      const known = await channel('google', channelId);
+      const known = (await channelsOf('google', [channelId])).get(channelId);
       if (!known) return { status: 404, accepted: 0, rejected: 1 };
       if (!matchesSecret(header('x-goog-channel-token'), known.secret) || header('x-goog-resource-id') !== known.resourceId) {
         return { status: 401, accepted: 0, rejected: 1 };
@@ -125,21 +135,24 @@ export function createWebhookIngest(deps: WebhookDeps, options: IngestOptions = 
     },
 
     async graph(body: unknown): Promise<WebhookResult> {
+      // Counted before parsing, so an oversized delivery costs neither parsing nor a query.
       const items = (body as { value?: unknown } | null)?.value;
-      if (!Array.isArray(items) || items.length === 0) return { status: 400, accepted: 0, rejected: 0 };
+      if (Array.isArray(items) && items.length > MAX_GRAPH_NOTIFICATIONS) throw BadRequest.field('value', `must hold at most ${MAX_GRAPH_NOTIFICATIONS} notifications`);
+      const notifications: GraphNotification[] = parse(graphDelivery, body).value;
+      const known = await channelsOf('microsoft', new Set(notifications.map((n) => n.subscriptionId)));
       let accepted = 0;
       let rejected = 0;
-      for (const item of items as GraphNotification[]) {
-        const known = item.subscriptionId ? await channel('microsoft', item.subscriptionId) : null;
-        if (!known || !matchesSecret(item.clientState, known.secret)) {
+      for (const item of notifications) {
+        const channel = known.get(item.subscriptionId);
+        if (!channel || !matchesSecret(item.clientState, channel.secret)) {
           rejected += 1;
           continue;
         }
         accepted += 1;
-        const job = { tenantId: known.tenantId, providerId: known.providerId };
+        const job = { tenantId: channel.tenantId, providerId: channel.providerId };
         if (item.lifecycleEvent === 'reauthorizationRequired') await enqueue(deps.jobs, WATCH_JOB, { ...job, force: 'renew' });
         else if (item.lifecycleEvent === 'subscriptionRemoved') await enqueue(deps.jobs, WATCH_JOB, { ...job, force: 'recreate' });
-        else await pull(known, { reset: item.lifecycleEvent === 'missed' });
+        else await pull(channel, { reset: item.lifecycleEvent === 'missed' });
       }
       // Graph retries on anything but 2xx; a delivery with nothing of ours is refused so nothing is retried for it.
       return { status: accepted > 0 ? 202 : 401, accepted, rejected };
@@ -151,9 +164,3 @@ const touch = (db: Db, tenantId: string, id: string) =>
   forTenant(db, tenantId).updateTable('calendar_providers').set({ last_notification_at: sql`now()` }).where('id', '=', id).execute();
 
 export type WebhookResult = { status: 200 | 202 | 400 | 401 | 404; accepted: number; rejected: number };
-
-interface GraphNotification {
-  subscriptionId?: string;
-  clientState?: string;
-  lifecycleEvent?: string;
-}

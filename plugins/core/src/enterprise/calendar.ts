@@ -23,6 +23,8 @@ export const CALENDAR_HANDLERS = [
 ] as const;
 export type CalendarHandler = (typeof CALENDAR_HANDLERS)[number];
 
+// Google's notifications have an empty body; Graph's deliveries are JSON batches, also capped at
+// 1,000 notifications (calendar-ee schemas.ts MAX_GRAPH_NOTIFICATIONS, derived from this limit).
 const WEBHOOK_BODY_LIMIT = 256 * 1024;
 
 export const CALENDAR_ROUTES: StableRoute<CalendarHandler>[] = [

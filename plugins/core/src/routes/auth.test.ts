@@ -1,7 +1,9 @@
 import t from 'tap';
+import { loadConfig } from '@switchboard/api';
 import { buildTestApp, seedTenant, signIn, TEST_PASSWORD } from '@switchboard/api/testing';
 
-const ctx = await buildTestApp();
+// The production per-address sign-in budget (the harness raises it for other test files).
+const ctx = await buildTestApp({ env: { LOGIN_RATE_LIMIT_PER_IP_PER_MINUTE: String(loadConfig({}).LOGIN_RATE_LIMIT_PER_IP_PER_MINUTE) } });
 t.teardown(ctx.close);
 const { app, db } = ctx;
 const tenant = await seedTenant(db, 'auth');
@@ -127,6 +129,31 @@ t.test('login attempts are rate limited per address and account', async (t) => {
   // Another account from the same address is not locked out.
   const other = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'admin@auth.test', password: TEST_PASSWORD } });
   t.equal(other.statusCode, 200);
+});
+
+t.test('one address trying many accounts is limited, and other addresses are not', async (t) => {
+  // Its own address, so this file's other sign-ins (all from 127.0.0.1) keep their budget.
+  const from = (remoteAddress: string, email: string, password = 'wrong-password-x') =>
+    app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress, payload: { email, password } });
+  const statuses = [];
+  for (let i = 0; i < 31; i++) statuses.push((await from('198.51.100.7', `guess${i}@auth.test`)).statusCode);
+  t.same(statuses, [...Array(30).fill(401), 429], 'the default budget is 30 attempts a minute per address');
+  const limited = await from('198.51.100.7', 'admin@auth.test', TEST_PASSWORD);
+  t.equal(limited.statusCode, 429, 'even the right password waits');
+  t.match(limited.json().message, /Too many sign-in attempts from your network\. Try again in \d+ seconds\./);
+  t.ok(Number(limited.headers['retry-after']) > 0, 'Retry-After says when');
+  t.equal((await from('198.51.100.8', 'admin@auth.test', TEST_PASSWORD)).statusCode, 200, 'another address signs in');
+});
+
+t.test('behind a trusted proxy, the budget is per client address from X-Forwarded-For', async (t) => {
+  const proxied = await buildTestApp({ database: ctx.database, env: { TRUST_PROXY: 'true', LOGIN_RATE_LIMIT_PER_IP_PER_MINUTE: '3' } });
+  t.teardown(proxied.close);
+  const from = (client: string, email: string) =>
+    proxied.app.inject({ method: 'POST', url: '/api/auth/login', headers: { 'x-forwarded-for': client }, payload: { email, password: 'wrong-password-x' } });
+  const statuses = [];
+  for (let i = 0; i < 4; i++) statuses.push((await from('203.0.113.10', `proxied${i}@auth.test`)).statusCode);
+  t.same(statuses, [401, 401, 401, 429]);
+  t.equal((await from('203.0.113.11', 'proxied0@auth.test')).statusCode, 401, 'another client behind the same proxy still gets an answer');
 });
 
 t.test('sign-in and sign-out are audited', async (t) => {

@@ -1,12 +1,13 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { SESSION_COOKIE, setSessionCookie } from '../auth.js';
-import { Unauthorized } from '../errors.js';
+import { AppError, Unauthorized } from '../errors.js';
 import { recordAudit } from '../services/audit.js';
-import { verifyLogin } from '../services/login.js';
+import { LoginRefused, verifyLogin } from '../services/login.js';
+import { verifyPassword } from '../services/passwords.js';
 import { createSession, deleteSession, findSession, type SessionUser } from '../services/sessions.js';
-import { okResponse } from '../schemas/common.js';
+import { okResponse, requestBody, storableText } from '../schemas/common.js';
 
 export const sessionUserResponse = z.object({
   id: z.string(),
@@ -45,15 +46,41 @@ export function createSignIn(app: FastifyInstance) {
   };
 }
 
+/**
+ * Sign-in attempts per client address across all accounts, on top of the per-account limit, so one
+ * address cannot try account after account. Checked before the body is read. `request.ip` is the
+ * client's address only with TRUST_PROXY behind a proxy; otherwise everyone shares the proxy's.
+ */
+function limitAttemptsPerAddress(app: FastifyInstance) {
+  const limit = app.createRateLimit({ max: app.coreOptions.loginRateLimitPerIpPerMinute, timeWindow: '1 minute' });
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const result = await limit(request);
+    if (result.isAllowed || !result.isExceeded) return;
+    reply.header('retry-after', result.ttlInSeconds);
+    throw new AppError(429, `Too many sign-in attempts from your network. Try again in ${result.ttlInSeconds} seconds.`);
+  };
+}
+
 export async function authRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();
+  // Refused attempts on real accounts, audited once the reply is out (see LoginRefused).
+  const refusedAccounts = new WeakMap<FastifyRequest, { tenantId: string; userId: string }>();
 
   r.post(
     '/api/auth/login',
     {
       schema: {
-        body: z.object({ email: z.string().trim().min(1, 'is required').max(320), password: z.string().min(1, 'is required').max(1024) }),
+        // A NUL in the password is refused here, before any account is looked up, so it tells nothing.
+        body: requestBody({ email: storableText().trim().min(1, 'is required').max(320), password: storableText().min(1, 'is required').max(1024) }),
         response: { 200: sessionResponse },
+      },
+      onRequest: limitAttemptsPerAddress(app),
+      onResponse: async (request) => {
+        const account = refusedAccounts.get(request);
+        if (!account) return;
+        await recordAudit(app.db, { ...account, actorUserId: account.userId, action: 'auth.login_failed', targetType: 'user', targetId: account.userId }).catch((err) =>
+          request.log.error({ err }, 'could not audit a failed sign-in'),
+        );
       },
       config: {
         rateLimit: {
@@ -71,7 +98,10 @@ export async function authRoutes(app: FastifyInstance) {
       },
     },
     async (request, reply) => {
-      const { userId, tenantId } = await verifyLogin(app.db, request.body.email, request.body.password);
+      const { userId, tenantId } = await verifyLogin({ db: app.db, verifyPassword }, request.body.email, request.body.password).catch((err) => {
+        if (err instanceof LoginRefused && err.account) refusedAccounts.set(request, err.account);
+        throw err;
+      });
       const session = await app.signInUser(reply, { tenantId, userId, method: 'password' });
       return { user: toSessionUser(session.user), csrfToken: session.csrfToken };
     },

@@ -4,6 +4,11 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { listFeatureFlags, setTenantFeatureFlag } from '../services/feature-flags.js';
 import { listAudit, recordAudit } from '../services/audit.js';
+import { requestBody } from '../schemas/common.js';
+
+/** Audit ids are bigserial: a larger number would be an out-of-range error in PostgreSQL, not a 400. */
+const INT8_MAX = 9223372036854775807n;
+const auditId = z.string().refine((v) => /^\d{1,19}$/.test(v) && BigInt(v) <= INT8_MAX, 'must be an audit entry id');
 
 const flagResponse = z.object({
   key: z.string(),
@@ -28,7 +33,7 @@ export async function settingsRoutes(app: FastifyInstance) {
       preHandler: app.requirePermission('system_settings.update'),
       schema: {
         params: z.object({ key: z.string().regex(/^[a-z0-9-]{1,100}$/, 'must be a feature flag key') }),
-        body: z.object({ enabled: z.boolean().nullable() }),
+        body: requestBody({ enabled: z.boolean().nullable() }),
         response: { 200: flagResponse },
       },
     },
@@ -49,7 +54,7 @@ export async function settingsRoutes(app: FastifyInstance) {
       schema: {
         querystring: z.object({
           limit: z.coerce.number().int().min(1).max(200).default(50),
-          before: z.string().regex(/^\d+$/, 'must be an audit entry id').optional(),
+          before: auditId.optional(),
         }),
         response: {
           200: z.object({

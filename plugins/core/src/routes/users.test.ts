@@ -72,9 +72,18 @@ t.test('rejects bad user bodies with 400 naming the field, and creates nothing',
 t.test('an email already used, in any tenant and any case, answers 409', async (t) => {
   const res = await admin.request('POST', '/api/users', newUser('TECH@users-b.test'));
   t.equal(res.statusCode, 409);
-  t.match(res.json().message, /already exists/);
+  t.equal(res.json().message, "This email address can't be used for a new user.");
   const users = await db.selectFrom('users').select('tenant_id').where('email', '=', 'tech@users-b.test').execute();
   t.same(users, [{ tenant_id: tenantB.tenantId }]);
+});
+
+t.test("the 409 for another tenant's address is the 409 for one of this tenant's: it says nowhere where the account is", async (t) => {
+  const { reqId: _own, ...own } = (await admin.request('POST', '/api/users', newUser('tech@users-a.test'))).json();
+  const { reqId: _other, ...other } = (await admin.request('POST', '/api/users', newUser('tech@users-b.test'))).json();
+  t.same(other, own);
+  t.same(own, { statusCode: 409, error: 'Conflict', message: "This email address can't be used for a new user." });
+  const portal = (await admin.request('POST', '/api/users', newUser('portal@users-b.test', { userType: 'client', clientId: tenantA.client.id }))).json();
+  t.equal(portal.message, own.message, 'the same for a client-portal user');
 });
 
 t.test("another tenant's users are invisible and its clients cannot be referenced", async (t) => {

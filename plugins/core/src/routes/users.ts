@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { idParams, text } from '../schemas/common.js';
+import { idParams, requestBody, storableText, text } from '../schemas/common.js';
 import { createUser, getUser, listUsers } from '../services/users.js';
 import { recordAudit } from '../services/audit.js';
 import { MIN_PASSWORD_LENGTH } from '../services/passwords.js';
@@ -26,14 +26,14 @@ const toUser = (u: Awaited<ReturnType<typeof getUser>>) => ({
   createdAt: u.created_at.toISOString(),
 });
 
-const newUser = z.object({
+const newUser = requestBody({
   // Trim before checking, or a pasted ' jane@msp.com ' is refused as invalid.
-  email: z.string().trim().pipe(z.email({ message: 'must be a valid email address' })),
+  email: storableText().trim().pipe(z.email({ message: 'must be a valid email address' })),
   displayName: text(200),
   userType: z.enum(['internal', 'client']),
-  password: z.string().min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`).max(1024).optional(),
+  password: storableText().min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`).max(1024).optional(),
   clientId: z.uuid({ message: 'must be a valid client id' }).nullish(),
-  roles: z.array(z.string().trim().min(1)).max(20).default([]),
+  roles: z.array(text(100)).max(20, 'at most 20 roles').default([]),
 });
 
 export async function userRoutes(app: FastifyInstance) {

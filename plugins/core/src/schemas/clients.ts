@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { pageQuery, text } from './common.js';
+import { pageQuery, requestBody, storableText, text } from './common.js';
 
-const domain = z
-  .string()
+const domain = storableText()
   .trim()
   .toLowerCase()
   .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a domain name such as example.com');
@@ -12,8 +11,8 @@ const domains = z
   .max(50, 'at most 50 domains')
   .transform((ds) => [...new Set(ds)]);
 
-export const clientInput = z.object({ name: text(200), domains: domains.default([]) });
-export const clientPatch = z.object({ name: text(200), domains }).partial();
+export const clientInput = requestBody({ name: text(200), domains: domains.default([]) });
+export const clientPatch = requestBody({ name: text(200), domains }).partial();
 
 export const clientResponse = z.object({
   id: z.string(),
@@ -23,7 +22,7 @@ export const clientResponse = z.object({
   updatedAt: z.string(),
 });
 
-export const clientListQuery = pageQuery.extend({ search: z.string().trim().max(200).optional() });
+export const clientListQuery = pageQuery.extend({ search: storableText().trim().max(200, 'must be at most 200 characters').optional() });
 export const clientList = z.object({ items: z.array(clientResponse), total: z.number() });
 
 export type ClientInput = z.infer<typeof clientInput>;

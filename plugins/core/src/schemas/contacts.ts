@@ -1,12 +1,11 @@
 import { z } from 'zod';
-import { optionalText, pageQuery, text } from './common.js';
+import { optionalText, pageQuery, requestBody, storableText, text } from './common.js';
 
 const fields = {
   clientId: z.uuid({ message: 'must be a valid client id' }),
   fullName: text(200),
   // Trim before checking: an email check placed first would reject a pasted ' jane@acme.com '.
-  email: z
-    .string()
+  email: storableText()
     .trim()
     .toLowerCase()
     .pipe(z.email({ message: 'must be a valid email address' }))
@@ -15,8 +14,8 @@ const fields = {
   jobTitle: optionalText(200),
   isInactive: z.boolean(),
 };
-export const contactInput = z.object({ ...fields, isInactive: fields.isInactive.default(false) });
-export const contactPatch = z.object(fields).partial();
+export const contactInput = requestBody({ ...fields, isInactive: fields.isInactive.default(false) });
+export const contactPatch = requestBody(fields).partial();
 
 export const contactResponse = z.object({
   id: z.string(),
@@ -32,7 +31,7 @@ export const contactResponse = z.object({
 
 export const contactListQuery = pageQuery.extend({
   clientId: z.uuid({ message: 'must be a valid client id' }).optional(),
-  search: z.string().trim().max(200).optional(),
+  search: storableText().trim().max(200, 'must be at most 200 characters').optional(),
   includeInactive: z
     .enum(['true', 'false'])
     .default('false')

@@ -1,21 +1,21 @@
 // In-app notifications: what services raise and what the API answers.
 import { z } from 'zod';
+import { storableText } from './common.js';
 
 export const notificationSeverity = z.enum(['info', 'warning', 'error']);
 
 /** What a service passes to notify/notifyAdmins; checked so a bad caller fails loudly, not the UI. */
 export const notificationInput = z.object({
-  kind: z.string().trim().min(1).max(100),
+  kind: storableText().trim().min(1).max(100),
   severity: notificationSeverity,
-  title: z.string().trim().min(1).max(200),
-  body: z.string().trim().max(2000).default(''),
+  title: storableText().trim().min(1).max(200),
+  body: storableText().trim().max(2000).default(''),
   // The web app navigates to it, so only in-app paths: '/x', never 'https://…' or '//host'.
-  link: z
-    .string()
+  link: storableText()
     .regex(/^\/(?!\/)/, 'must be an in-app path starting with a single /')
     .max(500)
     .nullish(),
-  dedupeKey: z.string().trim().min(1).max(300).nullish(),
+  dedupeKey: storableText().trim().min(1).max(300).nullish(),
 });
 export type NotificationInput = z.input<typeof notificationInput>;
 

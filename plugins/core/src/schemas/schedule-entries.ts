@@ -1,33 +1,38 @@
 import { z } from 'zod';
 import { IANAZone } from 'luxon';
-import rrule from 'rrule';
-import { optionalText, pageQuery, text } from './common.js';
+import { optionalText, pageQuery, requestBody, storableText, text } from './common.js';
+import {
+  FIRST_SUPPORTED_YEAR,
+  LAST_SUPPORTED_YEAR,
+  MAX_RECURRENCE_LENGTH,
+  isSupportedInstant,
+  normalizeRecurrence,
+  recurrenceProblem,
+} from '../services/recurrence-subset.js';
 
 export const WORK_ITEM_TYPES = ['ad_hoc', 'ticket', 'project_task', 'appointment', 'interaction'] as const;
 
-const timeZone = z.string().trim().refine((tz) => IANAZone.isValidZone(tz), 'must be an IANA time zone such as Europe/Berlin');
+const timeZone = storableText().trim().refine((tz) => IANAZone.isValidZone(tz), 'must be an IANA time zone such as Europe/Berlin');
 
 /** An RRULE body (`FREQ=WEEKLY;BYDAY=MO`), with or without the `RRULE:` prefix; stored without it. */
-const recurrence = z
-  .string()
-  .trim()
-  .transform((v) => v.replace(/^RRULE:/i, '').toUpperCase())
-  .refine((v) => {
-    if (!/(^|;)FREQ=/.test(v)) return false;
-    // rrule accepts INTERVAL=-1 (expanding it then never ends), INTERVAL=0 and COUNT=abc.
-    if (/(^|;)(INTERVAL|COUNT)=(?![1-9]\d*(;|$))/.test(v)) return false;
-    try {
-      rrule.rrulestr(`RRULE:${v}`);
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'must be a valid RRULE such as FREQ=WEEKLY;BYDAY=MO,WE')
+const recurrence = storableText()
+  .max(MAX_RECURRENCE_LENGTH, `must be at most ${MAX_RECURRENCE_LENGTH} characters`)
+  .transform(normalizeRecurrence)
+  .superRefine((rule, ctx) => {
+    const problem = recurrenceProblem(rule);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  })
   .nullish();
 
-const dateOrDateTime = z.union([z.iso.date(), z.iso.datetime({ offset: true })], {
-  error: 'must be a date (2026-01-31) for all-day entries or a date-time with offset (2026-01-31T09:00:00Z)',
-});
+const supportedYears = `must be in the years ${FIRST_SUPPORTED_YEAR} to ${LAST_SUPPORTED_YEAR} (UTC)`;
+// All-day dates are UTC midnights; a date-time counts in UTC (9999-12-31T23:00-14:00 is year 10000).
+const inSupportedYears = (value: string) => isSupportedInstant(new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value));
+
+const dateOrDateTime = z
+  .union([z.iso.date(), z.iso.datetime({ offset: true })], {
+    error: 'must be a date (2026-01-31) for all-day entries or a date-time with offset (2026-01-31T09:00:00Z)',
+  })
+  .refine(inSupportedYears, supportedYears);
 
 const fields = {
   title: text(300),
@@ -59,23 +64,20 @@ export function timeProblems(e: { start: string; end: string; allDay: boolean })
   return problems;
 }
 
-export const scheduleEntryInput = z
-  .object({
-    ...fields,
-    allDay: fields.allDay.default(false),
-    workItemType: fields.workItemType.default('ad_hoc'),
-    assigneeIds: fields.assigneeIds.default([]),
-  })
-  .superRefine((e, ctx) => {
+export const scheduleEntryInput = requestBody({
+  ...fields,
+  allDay: fields.allDay.default(false),
+  workItemType: fields.workItemType.default('ad_hoc'),
+  assigneeIds: fields.assigneeIds.default([]),
+}).superRefine((e, ctx) => {
   for (const p of timeProblems(e)) ctx.addIssue({ code: 'custom', path: [p.field], message: p.message });
 });
 
-export const scheduleEntryPatch = z
-  .object(fields)
+export const scheduleEntryPatch = requestBody(fields)
   .partial()
   .extend({
     /** Optimistic concurrency: when given, the update applies only to this version. */
-    expectedVersion: z.number().int().positive().optional(),
+    expectedVersion: z.number().int().positive().max(2_147_483_647, 'must be a version number this entry can have').optional(),
   });
 
 export const scheduleEntryResponse = z.object({
@@ -95,13 +97,22 @@ export const scheduleEntryResponse = z.object({
   updatedAt: z.string(),
 });
 
+/** The longest window a list may ask for: a year view, and a bound on the work one request does. */
+export const MAX_LIST_WINDOW_DAYS = 366;
+
+const windowBound = z.iso
+  .datetime({ offset: true, message: 'must be a date-time with offset' })
+  .refine((v) => isSupportedInstant(new Date(v)), supportedYears)
+  .optional();
+
 export const scheduleEntryListQuery = pageQuery
-  .extend({
-    from: z.iso.datetime({ offset: true, message: 'must be a date-time with offset' }).optional(),
-    to: z.iso.datetime({ offset: true, message: 'must be a date-time with offset' }).optional(),
-    assigneeId: z.uuid({ message: 'must be a valid user id' }).optional(),
-  })
-  .refine((q) => !q.from || !q.to || new Date(q.to) > new Date(q.from), { path: ['to'], message: 'must be after from' });
+  .extend({ from: windowBound, to: windowBound, assigneeId: z.uuid({ message: 'must be a valid user id' }).optional() })
+  .superRefine((q, ctx) => {
+    if (!q.from || !q.to) return;
+    const days = (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000;
+    if (days <= 0) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be after from' });
+    else if (days > MAX_LIST_WINDOW_DAYS) ctx.addIssue({ code: 'custom', path: ['to'], message: `must be at most ${MAX_LIST_WINDOW_DAYS} days after from` });
+  });
 
 export const scheduleEntryList = z.object({ items: z.array(scheduleEntryResponse), total: z.number() });
 

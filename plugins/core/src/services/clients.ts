@@ -3,6 +3,7 @@ import { sql, type Selectable } from 'kysely';
 import type { ClientsTable } from '@switchboard/db';
 import { containsPattern, forTenant, type Db } from '../tenancy.js';
 import { Conflict, NotFound } from '../errors.js';
+import { isForeignKeyViolation } from '../database-errors.js';
 import type { ClientInput, ClientListQuery, ClientPatch } from '../schemas/clients.js';
 
 export const toClient = (row: Selectable<ClientsTable>) => ({
@@ -51,11 +52,30 @@ export async function updateClient(db: Db, tenantId: string, id: string, patch: 
   return toClient(row);
 }
 
+/**
+ * For `.catch()` on a write naming a client: its foreign-key failure becomes a readable 409. The
+ * writer checked the client first (an unknown id is a 400), so this is a delete committed since.
+ */
+export function rethrowClientDeleted(err: unknown): never {
+  if (isForeignKeyViolation(err, 'users_tenant_id_client_id_fkey') || isForeignKeyViolation(err, 'contacts_tenant_id_client_id_fkey')) {
+    throw new Conflict('This client was deleted.');
+  }
+  throw err;
+}
+
 export async function deleteClient(db: Db, tenantId: string, id: string) {
-  // Portal users reference the client without a cascade (deleting people is never a side effect),
-  // so the delete would fail on the foreign key; say why instead.
-  const portalUser = await forTenant(db, tenantId).selectFrom('users').select('id').where('client_id', '=', id).executeTakeFirst();
-  if (portalUser) throw new Conflict('This client still has client-portal users. Remove or move them before deleting the client.');
-  const res = await forTenant(db, tenantId).deleteFrom('clients').where('id', '=', id).executeTakeFirst();
+  // One statement: portal users reference the client without a cascade (deleting people is never
+  // a side effect), so the foreign key refuses the delete while any exist, including one created
+  // by a request still in flight; a check before the delete could not see that one.
+  const res = await forTenant(db, tenantId)
+    .deleteFrom('clients')
+    .where('id', '=', id)
+    .executeTakeFirst()
+    .catch((err: unknown) => {
+      if (isForeignKeyViolation(err, 'users_tenant_id_client_id_fkey')) {
+        throw new Conflict('This client still has client-portal users. Remove or move them before deleting the client.');
+      }
+      throw err;
+    });
   if (res.numDeletedRows === 0n) throw new NotFound('Client');
 }

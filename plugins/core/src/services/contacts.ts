@@ -3,6 +3,7 @@ import { sql, type Selectable } from 'kysely';
 import type { ContactsTable } from '@switchboard/db';
 import { containsPattern, forTenant, type Db } from '../tenancy.js';
 import { BadRequest, NotFound } from '../errors.js';
+import { rethrowClientDeleted } from './clients.js';
 import type { ContactInput, ContactListQuery, ContactPatch } from '../schemas/contacts.js';
 
 export const toContact = (row: Selectable<ContactsTable>) => ({
@@ -56,7 +57,8 @@ export async function createContact(db: Db, tenantId: string, input: ContactInpu
       is_inactive: input.isInactive,
     })
     .returningAll()
-    .executeTakeFirstOrThrow();
+    .executeTakeFirstOrThrow()
+    .catch(rethrowClientDeleted);
   return toContact(row);
 }
 
@@ -75,7 +77,8 @@ export async function updateContact(db: Db, tenantId: string, id: string, patch:
     })
     .where('id', '=', id)
     .returningAll()
-    .executeTakeFirst();
+    .executeTakeFirst()
+    .catch(rethrowClientDeleted);
   if (!row) throw new NotFound('Contact');
   return toContact(row);
 }

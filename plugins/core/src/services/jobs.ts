@@ -3,6 +3,7 @@
 import { CompiledQuery } from 'kysely';
 import PgBoss from 'pg-boss';
 import type { FastifyBaseLogger as Logger } from 'fastify';
+import { createOutageReporter } from '../database-outage.js';
 import type { Db } from '../tenancy.js';
 
 export type JobHandler<T> = (job: PgBoss.Job<T>) => Promise<void>;
@@ -28,9 +29,34 @@ export interface JobQueue {
 
 export function createJobQueue(opts: { connectionString: string; runWorkers: boolean; log: Logger; poolSize?: number }): JobQueue {
   const boss = new PgBoss({ connectionString: opts.connectionString, max: opts.poolSize ?? 2 });
-  boss.on('error', (err) => opts.log.error({ err }, 'job queue error'));
+  // pg-boss keeps polling through a lost database and picks up again on its own; every poll that
+  // fails emits 'error', so a lost database is reported once per outage. A job that ran, or a
+  // maintenance round, shows the database is back.
+  const outage = createOutageReporter(opts.log, 'job queue');
+  boss.on('error', (err) => {
+    if (!outage.failed(err)) opts.log.error({ err }, 'job queue error');
+  });
+  boss.on('maintenance', () => outage.recovered());
   const definitions = new Map<string, JobDefinition>();
   let started = false;
+
+  const startWorkers = async (def: JobDefinition) => {
+    for (let i = 0; i < (def.concurrency ?? 1); i++) {
+      let workerId: string | undefined;
+      workerId = await boss.work(def.name, { batchSize: 1, ...def.work }, async ([job]) => {
+        outage.recovered(); // pg-boss just fetched this job from the database
+        const log = opts.log.child({ jobId: job.id, job: def.name });
+        log.debug('job started');
+        try {
+          await def.handler(job);
+        } finally {
+          // pg-boss 10 sleeps its polling interval after every fetch, even one that found a
+          // job; a worker that just finished one looks for the next at once instead.
+          if (workerId) boss.notifyWorker(workerId);
+        }
+      });
+    }
+  };
 
   return {
     boss,
@@ -51,27 +77,16 @@ export function createJobQueue(opts: { connectionString: string; runWorkers: boo
     },
     async start() {
       if (started) return;
-      await boss.start();
-      for (const def of definitions.values()) {
-        await boss.createQueue(def.name, { name: def.name, ...def.queue });
-      }
-      if (opts.runWorkers) {
+      try {
+        await boss.start();
         for (const def of definitions.values()) {
-          for (let i = 0; i < (def.concurrency ?? 1); i++) {
-            let workerId: string | undefined;
-            workerId = await boss.work(def.name, { batchSize: 1, ...def.work }, async ([job]) => {
-              const log = opts.log.child({ jobId: job.id, job: def.name });
-              log.debug('job started');
-              try {
-                await def.handler(job);
-              } finally {
-                // pg-boss 10 sleeps its polling interval after every fetch, even one that found a
-                // job; a worker that just finished one looks for the next at once instead.
-                if (workerId) boss.notifyWorker(workerId);
-              }
-            });
-          }
+          await boss.createQueue(def.name, { name: def.name, ...def.queue });
         }
+        if (opts.runWorkers) for (const def of definitions.values()) await startWorkers(def);
+      } catch (err) {
+        // Started halfway (the database went away): stop its pool and timers so a retry starts clean.
+        await boss.stop({ graceful: false, wait: true }).catch(() => {});
+        throw err;
       }
       started = true;
     },

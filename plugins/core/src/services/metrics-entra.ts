@@ -13,8 +13,10 @@ export async function recordEntraRunOutcome(db: Db, metrics: Metrics, log: Fasti
     log.info({ ...fields, status: run?.status ?? 'missing' }, 'entra sync job ended without finishing the run');
     return;
   }
-  metrics.entraRuns.inc({ outcome: run.status });
+  // Read everything first, then count in one synchronous step: a scrape never sees the run
+  // counted without its tenants.
   const tenants = await scope.selectFrom('entra_sync_runs').select('status').where('parent_run_id', '=', job.runId).execute();
+  metrics.entraRuns.inc({ outcome: run.status });
   for (const t of tenants) if (t.status === 'succeeded' || t.status === 'failed') metrics.entraTenantRuns.inc({ outcome: t.status });
   log.info({ ...fields, status: run.status, tenants: tenants.length, failedTenants: tenants.filter((t) => t.status === 'failed').length }, 'entra sync run finished');
 }

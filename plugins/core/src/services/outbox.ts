@@ -2,6 +2,7 @@
 // they describe, and a relay hands each one to its subscribers (which typically enqueue jobs in
 // the relay's transaction), so no event is lost or published for a rolled-back change.
 import type { FastifyBaseLogger as Logger } from 'fastify';
+import { createOutageReporter } from '../database-outage.js';
 import type { Db } from '../tenancy.js';
 
 export interface DomainEvent {
@@ -15,6 +16,8 @@ export interface DomainEvent {
 }
 
 const MAX_ATTEMPTS = 10;
+/** While the database is away the timer backs off, doubling from one second up to this. */
+const MAX_BACKOFF_MS = 30_000;
 
 export type OutboxSubscriber = (trx: Db, event: DomainEvent) => Promise<void>;
 
@@ -85,28 +88,50 @@ export function createOutboxRelay(db: Db, log: Logger): OutboxRelay {
       return true;
     });
 
+  // A lost database is not the event's fault: it does not count as an attempt, and the timer
+  // backs off until the database answers again (a commit's nudge proves it has, so it goes at once).
+  const outage = createOutageReporter(log, 'outbox relay');
+  let failures = 0;
+  let retryAt = 0;
+
   const drainOnce = async () => {
     let handled = 0;
     for (;;) {
       try {
         current = undefined;
-        if (!(await publishOne())) return handled;
+        const published = await publishOne();
+        failures = 0;
+        retryAt = 0;
+        outage.recovered();
+        if (!published) return handled;
         handled++;
       } catch (err) {
+        if (outage.failed(err)) {
+          failures++;
+          retryAt = Date.now() + Math.min(MAX_BACKOFF_MS, 1000 * 2 ** (failures - 1));
+          return handled;
+        }
         // Leave the event unpublished for the next round; record why so operators can see it.
         // After MAX_ATTEMPTS the event is parked (skipped) so it cannot block every later event.
         log.error({ err, outboxEventId: current }, 'outbox event failed to publish');
         if (current) {
-          await db
-            .updateTable('outbox_events')
-            .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: String((err as Error).message).slice(0, 500) }))
-            .where('id', '=', current)
-            .execute();
+          try {
+            await recordFailedAttempt(current, err);
+          } catch (recordErr) {
+            if (!outage.failed(recordErr)) log.error({ err: recordErr }, 'outbox relay could not record a failed attempt');
+          }
         }
         return handled;
       }
     }
   };
+
+  const recordFailedAttempt = (id: string, err: unknown) =>
+    db
+      .updateTable('outbox_events')
+      .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: String((err as Error).message).slice(0, 500) }))
+      .where('id', '=', id)
+      .execute();
 
   return {
     subscribe(pattern, fn) {
@@ -119,7 +144,9 @@ export function createOutboxRelay(db: Db, log: Logger): OutboxRelay {
       return running;
     },
     start(intervalMs) {
-      timer ??= setInterval(() => void this.drain(), intervalMs);
+      timer ??= setInterval(() => {
+        if (Date.now() >= retryAt) void this.drain();
+      }, intervalMs);
       timer.unref();
     },
     nudge() {

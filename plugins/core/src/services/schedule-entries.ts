@@ -1,11 +1,11 @@
 // PSA schedule entries. Every write appends schedule_entry.created|updated|deleted to the outbox
 // in the same transaction, which is what calendar sync listens to.
 import { sql } from 'kysely';
-import rrule from 'rrule';
-import { DateTime } from 'luxon';
 import { forTenant, type Db } from '../tenancy.js';
 import { BadRequest, Conflict, NotFound } from '../errors.js';
 import { appendEvent } from './outbox.js';
+import { recursWithin } from './recurrence-expansion.js';
+import { recurrenceProblem } from './recurrence-subset.js';
 import {
   timeProblems,
   type ScheduleEntry,
@@ -61,32 +61,17 @@ export async function getScheduleEntry(db: Db, tenantId: string, id: string) {
   return toScheduleEntry(row);
 }
 
-// rrule expands in floating time (UTC dates standing for wall-clock times). A series recurs on the
-// wall clock of its zone, as calendars expand it: BYDAY=MO is the local Monday, 09:00 stays 09:00
-// across daylight saving. All-day entries are stored as UTC midnights, so their zone is UTC.
-const toFloating = (d: Date, zone: string) => DateTime.fromJSDate(d, { zone }).setZone('utc', { keepLocalTime: true }).toJSDate();
-const fromFloating = (d: Date, zone: string) => DateTime.fromJSDate(d, { zone: 'utc' }).setZone(zone, { keepLocalTime: true }).toJSDate();
-const DAY_MS = 86_400_000;
-
-/** Does a recurring series have an occurrence overlapping [from, to)? */
-function recursWithin(row: Row, from: Date | undefined, to: Date | undefined): boolean {
-  if (!row.recurrence || !from) return true;
-  const zone = row.allDay ? 'utc' : row.timeZone;
-  const startsAt = toTimestamp(row.start, row.allDay);
-  const duration = toTimestamp(row.end, row.allDay).getTime() - startsAt.getTime();
-  const rule = new rrule.RRule({ ...rrule.rrulestr(`RRULE:${row.recurrence}`).origOptions, dtstart: toFloating(startsAt, zone) });
-  // An occurrence overlaps when it starts after `from - duration`. Floating and real times differ
-  // by less than a day, so scan from a day earlier and convert each occurrence back.
-  const earliest = from.getTime() - duration;
-  let hit: Date | undefined;
-  rule.all((occurrence) => {
-    if (occurrence.getTime() < earliest - DAY_MS) return true;
-    const real = fromFloating(occurrence, zone);
-    if (real.getTime() <= earliest) return true;
-    hit = real;
-    return false;
-  });
-  return hit !== undefined && (!to || hit < to);
+/** Does a row overlap [from, to)? A series does when one of its occurrences does (bounded expansion). */
+function withinWindow(row: Row, from: Date, to: Date | undefined): boolean {
+  if (!row.recurrence) return true;
+  const series = {
+    startsAt: toTimestamp(row.start, row.allDay),
+    endsAt: toTimestamp(row.end, row.allDay),
+    timeZone: row.timeZone,
+    allDay: row.allDay,
+    rule: row.recurrence,
+  };
+  return recursWithin(series, from, to);
 }
 
 export async function listScheduleEntries(db: Db, tenantId: string, q: ScheduleEntryListQuery) {
@@ -117,8 +102,9 @@ export async function listScheduleEntries(db: Db, tenantId: string, q: ScheduleE
     ]);
     return { items: rows.map(toScheduleEntry), total: Number(count.n) };
   }
-  // A window is bounded (a week, a month); series are checked for an occurrence inside it.
-  const matching = (await ordered.execute()).filter((r) => recursWithin(r, from, to));
+  // Series are checked for an occurrence inside the window, each check bounded (recurrence-expansion.ts);
+  // every candidate row is checked so that `total` and the pages stay exact.
+  const matching = (await ordered.execute()).filter((r) => withinWindow(r, from, to));
   return { items: matching.slice(q.offset, q.offset + q.limit).map(toScheduleEntry), total: matching.length };
 }
 
@@ -155,6 +141,24 @@ async function assertAssignable(db: Db, tenantId: string, userIds: string[]) {
   }
 }
 
+/** Calendar imports and conflict merges reach the services without the route's schema. */
+function assertSupportedRecurrence(rule: string | null | undefined) {
+  const problem = rule ? recurrenceProblem(rule) : null;
+  if (problem) throw BadRequest.field('recurrence', problem);
+}
+
+/**
+ * Locks the entry's row, then reads it in a new statement: concurrent writers of one entry queue
+ * here, and the one that waited sees the winner's commit (the version it bumped, or no row at all).
+ * Callers pass a transaction (typed Db because calendar sync hands its transactions on as Db).
+ */
+async function lockEntry(trx: Db, tenantId: string, id: string): Promise<Row> {
+  const locked = await forTenant(trx, tenantId).selectFrom('schedule_entries').select('id').where('id', '=', id).forUpdate().executeTakeFirst();
+  const row = locked && (await findEntry(trx, tenantId, id));
+  if (!row) throw new NotFound('Schedule entry');
+  return row;
+}
+
 async function replaceAssignees(trx: Db, tenantId: string, entryId: string, userIds: string[]) {
   const scope = forTenant(trx, tenantId);
   await scope.deleteFrom('schedule_entry_assignees').where('schedule_entry_id', '=', entryId).execute();
@@ -164,6 +168,7 @@ async function replaceAssignees(trx: Db, tenantId: string, entryId: string, user
 }
 
 export async function createScheduleEntry(trx: Db, tenantId: string, actorUserId: string | null, input: ScheduleEntryInput) {
+  assertSupportedRecurrence(input.recurrence);
   await assertAssignable(trx, tenantId, input.assigneeIds);
   const { id } = await forTenant(trx, tenantId)
     .insertInto('schedule_entries', {
@@ -187,8 +192,8 @@ export async function createScheduleEntry(trx: Db, tenantId: string, actorUserId
 }
 
 export async function updateScheduleEntry(trx: Db, tenantId: string, actorUserId: string | null, id: string, patch: ScheduleEntryPatch) {
-  const current = await selectEntries(trx, tenantId).where('schedule_entries.id', '=', id).forUpdate('schedule_entries').executeTakeFirst();
-  if (!current) throw new NotFound('Schedule entry');
+  assertSupportedRecurrence(patch.recurrence);
+  const current = await lockEntry(trx, tenantId, id);
   if (patch.expectedVersion !== undefined && patch.expectedVersion !== current.version) {
     throw new Conflict('This schedule entry was changed by someone else. Reload it and try again.', {
       currentVersion: current.version,
@@ -222,9 +227,9 @@ export async function updateScheduleEntry(trx: Db, tenantId: string, actorUserId
   return entry;
 }
 
+/** Concurrent deletes of one entry: the first wins, the others wait for it and then answer 404. */
 export async function deleteScheduleEntry(trx: Db, tenantId: string, actorUserId: string | null, id: string) {
-  const current = await findEntry(trx, tenantId, id);
-  if (!current) throw new NotFound('Schedule entry');
+  const current = await lockEntry(trx, tenantId, id);
   await forTenant(trx, tenantId).deleteFrom('schedule_entries').where('id', '=', id).execute();
   // The entry is gone after this commit, so the event carries its last state.
   const entry = toScheduleEntry(current);

@@ -1,11 +1,15 @@
 // Tenants and users: creating a tenant with its default roles and first admin, creating users,
 // and reading what a signed-in user is allowed to do.
+import { sql } from 'kysely';
 import type { Db } from '../tenancy.js';
 import { forTenant } from '../tenancy.js';
 import { DEFAULT_ROLES, type Permission } from '../permissions.js';
 import { hashPassword, MIN_PASSWORD_LENGTH } from './passwords.js';
 import { BadRequest, Conflict, NotFound } from '../errors.js';
 import type { UserType } from '@switchboard/db';
+import { rethrowClientDeleted } from './clients.js';
+
+export const EMAIL_UNAVAILABLE = "This email address can't be used for a new user.";
 
 export interface NewUser {
   email: string;
@@ -35,18 +39,23 @@ export async function createUser(trx: Db, tenantId: string, input: NewUser) {
     if (!client) throw BadRequest.field('clientId', 'no such client');
   }
   const email = input.email.trim().toLowerCase();
-  const taken = await trx.selectFrom('users').select('id').where((eb) => eb(eb.fn('lower', ['email']), '=', email)).executeTakeFirst();
-  if (taken) throw new Conflict(`A user with email ${email} already exists.`);
+  const passwordHash = input.password ? await hashPassword(input.password) : null;
+  // The insert itself decides (one statement), so concurrent creates of one address end in one
+  // user and 409s. An address is unique across tenants (sign-in is by email alone); the refusal is
+  // the same answer by the same path whichever tenant holds it, so it does not say which one.
   const user = await scope
     .insertInto('users', {
       email,
       display_name: input.displayName,
       user_type: input.userType,
       client_id: input.userType === 'client' ? input.clientId! : null,
-      password_hash: input.password ? await hashPassword(input.password) : null,
+      password_hash: passwordHash,
     })
+    .onConflict((oc) => oc.expression(sql`lower(email)`).doNothing())
     .returning(['id', 'email', 'display_name', 'user_type', 'client_id', 'is_active', 'created_at'])
-    .executeTakeFirstOrThrow();
+    .executeTakeFirst()
+    .catch(rethrowClientDeleted);
+  if (!user) throw new Conflict(EMAIL_UNAVAILABLE);
   const roleNames = input.userType === 'client' ? [] : input.roleNames ?? [];
   if (roleNames.length > 0) {
     const roles = await scope.selectFrom('roles').select(['id', 'name']).where('name', 'in', roleNames).execute();

@@ -1,26 +1,27 @@
 // Request schemas of the Entra API. Core registers these routes without a Fastify schema (CE must
 // answer before reading a body), so the handlers parse with these and answer 400 with field errors.
 import { z } from 'zod';
-import { BadRequest } from '@switchboard/core';
+import { storableText, text } from '@switchboard/core';
 
 const uuid = z.uuid({ message: 'must be a UUID' });
-const text = (max: number) => z.string().trim().min(1, 'is required').max(max);
 
 export const connectBody = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('direct'), profileId: uuid }),
   z.object({
     kind: z.literal('cipp'),
-    baseUrl: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).max(500),
+    // A NUL survives URL parsing (percent-encoded in the path) and would reach the stored connection.
+    baseUrl: storableText().pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).max(500)),
     clientId: text(200),
+    // Encrypted before storage, so PostgreSQL never sees it; a NUL is refused anyway (no real secret has one).
     clientSecret: text(500),
     tenantId: text(200),
   }),
 ]);
 
 export const callbackQuery = z.object({
-  state: z.string().max(500).optional(),
-  code: z.string().max(4000).optional(),
-  error: z.string().max(200).optional(),
+  state: storableText().max(500).optional(),
+  code: storableText().max(4000).optional(),
+  error: storableText().max(200).optional(),
 });
 
 export const mappingsBody = z.object({
@@ -38,10 +39,10 @@ export const mappingsBody = z.object({
 
 export const syncBody = z.object({
   scope: z.enum(['initial', 'all']).default('all'),
-  idempotencyKey: z.string().trim().min(1).max(200).optional(),
+  idempotencyKey: text(200).optional(),
 });
 
-export const clientSyncBody = z.object({ idempotencyKey: z.string().trim().min(1).max(200).optional() }).default({});
+export const clientSyncBody = z.object({ idempotencyKey: text(200).optional() }).default({});
 
 export const runsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
@@ -66,14 +67,5 @@ export const settingsBody = z
   })
   .strict();
 
-/** Parses `value` or throws a 400 naming each bad field (`where` prefixes query/params fields). */
-export function parse<S extends z.ZodType>(schema: S, value: unknown, where?: 'query' | 'params'): z.infer<S> {
-  const result = schema.safeParse(value ?? {});
-  if (result.success) return result.data;
-  throw BadRequest.fields(
-    result.error.issues.map((issue) => {
-      const path = issue.path.map(String).join('.');
-      return { field: [where, path].filter(Boolean).join('.') || (where ?? 'body'), message: issue.message };
-    }),
-  );
-}
+/** Parses `value` or throws a 400 naming each bad field (`where` prefixes query/params fields); null is not an empty body. */
+export { parseInput as parse } from '@switchboard/core';

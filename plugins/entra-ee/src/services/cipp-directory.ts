@@ -1,8 +1,11 @@
 // CIPP connection: CIPP-API with a client-credentials token for `api://{clientId}/.default`.
 // ListTenants for the customers, ListDomains and ListUsers per tenant — always with tenantFilter,
 // because without it CIPP answers for the MSP's own tenant, and the users that come back are checked
-// to belong to the requested tenant before anything is done with them.
+// to belong to the requested tenant before anything is done with them. The base URL is the user's:
+// it is checked (core's outbound-url) before a token is requested, and every call goes through the
+// checked fetch, so neither the token nor the client secret's use reaches an address we refuse.
 import type { ConfidentialClientApplication } from '@azure/msal-node';
+import { checkOutboundUrl, createOutboundFetch, OutboundUrlRefused, type OutboundPolicy } from '@switchboard/core';
 import { getJson, ProviderError, type RequestCounter } from './http.js';
 import { normalizeUser } from './direct-directory.js';
 import { mapWithLimit, type DiscoveredTenant, type EntraDirectory, type EntraUser, type TenantRef, type UserPage } from './directory.js';
@@ -18,6 +21,8 @@ export interface CippDirectoryOptions {
   msal: ConfidentialClientApplication;
   baseUrl: string;
   clientId: string;
+  /** Which addresses the base URL may lead to (loopback only in dev and the demo). */
+  outbound: OutboundPolicy;
 }
 
 const DISCOVERY_CONCURRENCY = 8;
@@ -27,8 +32,16 @@ export function cippDirectory(options: CippDirectoryOptions): EntraDirectory & {
   const counter: RequestCounter = { calls: 0 };
   let token: Promise<string> | null = null;
   const base = options.baseUrl.replace(/\/+$/, '');
+  const send = createOutboundFetch(options.outbound);
+  let checked: Promise<URL> | null = null;
 
   async function bearer(): Promise<string> {
+    // The target first: no token is requested for a URL that will be refused.
+    checked ??= checkOutboundUrl(base, options.outbound).catch((err: Error) => {
+      checked = null;
+      throw err instanceof OutboundUrlRefused ? new ProviderError(0, `CIPP was not called: its URL ${err.message}.`) : err;
+    });
+    await checked;
     token ??= (async () => {
       counter.calls++;
       try {
@@ -45,14 +58,15 @@ export function cippDirectory(options: CippDirectoryOptions): EntraDirectory & {
   }
 
   const call = async <T>(fn: string, params: Record<string, string>, signal?: AbortSignal) =>
-    getJson<T>(`${base}/api/${fn}?${new URLSearchParams(params)}`, { token: await bearer(), counter, what: `CIPP ${fn}`, signal });
+    getJson<T>(`${base}/api/${fn}?${new URLSearchParams(params)}`, { token: await bearer(), counter, what: `CIPP ${fn}`, signal, fetch: send });
 
   async function listTenants(signal?: AbortSignal): Promise<CippTenantRow[]> {
     const rows = await call<CippTenantRow[]>('ListTenants', {}, signal);
     if (!Array.isArray(rows)) throw new ProviderError(502, 'CIPP ListTenants did not answer with a list of tenants.');
-    // CIPP reports its own failure as a 200 with one row (Invoke-ListTenants.ps1).
+    // CIPP reports its own failure as a 200 with one row (Invoke-ListTenants.ps1); its text stays
+    // out of our messages like any remote body.
     const failure = rows.find((r) => r.displayName?.startsWith('Failed to retrieve tenants'));
-    if (failure) throw new ProviderError(502, `CIPP could not list tenants: ${failure.displayName}`);
+    if (failure) throw new ProviderError(502, 'CIPP could not list tenants (it answered "Failed to retrieve tenants"); check CIPP\'s own logs.');
     // Never the synthetic "AllTenants" row, nor tenants the MSP excluded in CIPP.
     return rows.filter((r) => r.customerId && GUID.test(r.customerId) && !r.Excluded);
   }
@@ -83,9 +97,9 @@ export function cippDirectory(options: CippDirectoryOptions): EntraDirectory & {
       const rows = await call<(Partial<EntraUser> & { id: string })[]>('ListUsers', { tenantFilter: tenant.entraTenantId }, signal);
       if (!Array.isArray(rows)) throw new ProviderError(502, 'CIPP ListUsers did not answer with a list of users.');
       const domains = new Set(tenant.domains.map((d) => d.toLowerCase()));
-      const foreign = rows.find((u) => !domains.has(String(u.userPrincipalName ?? '').split('@').pop()!.toLowerCase()));
-      if (foreign) {
-        throw new ProviderError(502, `CIPP returned users that do not belong to tenant ${tenant.entraTenantId} (e.g. ${foreign.userPrincipalName}); nothing was synced for it.`);
+      const foreign = rows.filter((u) => !domains.has(String(u.userPrincipalName ?? '').split('@').pop()!.toLowerCase())).length;
+      if (foreign > 0) {
+        throw new ProviderError(502, `CIPP returned ${foreign} users that do not belong to tenant ${tenant.entraTenantId}; nothing was synced for it.`);
       }
       return { users: rows.map(normalizeUser), removed: [], next: null, deltaLink: null };
     },

@@ -6,7 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { sql, type Selectable } from 'kysely';
 import { CryptoProvider, ResponseMode } from '@azure/msal-node';
 import type { EntraConnectionsTable } from '@switchboard/db';
-import { BadRequest, Conflict, NotFound, forTenant, recordAudit, type Db, type SecretStore } from '@switchboard/core';
+import { BadRequest, Conflict, NotFound, OutboundUrlRefused, checkOutboundUrl, forTenant, recordAudit, type Db, type SecretStore } from '@switchboard/core';
 import { confidentialClient, type MicrosoftCredentials } from '@switchboard/microsoft-bindings';
 import { cippDirectory } from './cipp-directory.js';
 import { directDirectory } from './direct-directory.js';
@@ -22,6 +22,8 @@ export interface ConnectionDeps {
   loginUrl: string;
   graphUrl: string;
   publicUrl: string;
+  /** SWITCHBOARD_ALLOW_LOOPBACK_PROVIDERS (dev, demo, tests): a CIPP URL may be http(s) to loopback. */
+  allowLoopbackProviders?: boolean;
 }
 
 export interface Actor {
@@ -171,13 +173,22 @@ export interface CippInput {
   tenantId: string;
 }
 
+const outboundPolicy = (deps: ConnectionDeps) => ({ allowLoopback: deps.allowLoopbackProviders === true });
+
 function cippClient(deps: ConnectionDeps, input: Omit<CippInput, 'clientSecret'>, clientSecret: string) {
   const msal = confidentialClient({ profileId: 'cipp', displayName: 'CIPP', clientId: input.clientId, clientSecret, authorityTenant: input.tenantId }, deps.loginUrl);
-  return cippDirectory({ msal, baseUrl: input.baseUrl, clientId: input.clientId });
+  return cippDirectory({ msal, baseUrl: input.baseUrl, clientId: input.clientId, outbound: outboundPolicy(deps) });
 }
 
 export async function connectCipp(deps: ConnectionDeps, actor: Actor, input: CippInput) {
   await assertNoActiveConnection(deps.db, actor.tenantId);
+  // The URL before anything is sent anywhere: no token is requested for a refused target.
+  try {
+    await checkOutboundUrl(input.baseUrl, outboundPolicy(deps));
+  } catch (err) {
+    if (err instanceof OutboundUrlRefused) throw BadRequest.field('baseUrl', err.message);
+    throw err;
+  }
   // The test call: a token and a tenant list, before anything is stored.
   try {
     await cippClient(deps, input, input.clientSecret).listTenants();

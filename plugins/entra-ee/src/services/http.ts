@@ -1,6 +1,8 @@
 // JSON GETs against Graph and CIPP with throttling handled the way both document it: 429 (and 503/504)
 // wait for Retry-After and try again; other failures become a ProviderError with a readable message
-// that never includes the bearer token. Every request is counted for the run's outcome.
+// that never includes the bearer token nor the remote body (the status and Graph's error code only:
+// a body may come from anywhere the URL pointed). Every request is counted for the run's outcome.
+import { OutboundUrlRefused, type OutboundFetch } from '@switchboard/core';
 
 export class ProviderError extends Error {
   constructor(
@@ -39,36 +41,50 @@ function retryAfterMs(header: string | null, attempt: number): number {
   return Math.min(MAX_WAIT_MS, 500 * 2 ** attempt + Math.random() * 250);
 }
 
-async function errorOf(response: Response, what: string): Promise<ProviderError> {
-  const text = await response.text().catch(() => '');
-  let code: string | undefined;
-  let detail = text.slice(0, 300);
+/** Graph's error code (`{"error":{"code":…}}`) when the body has one that looks like a code. */
+async function errorCodeOf(response: Response): Promise<string | undefined> {
   try {
-    const body = JSON.parse(text) as { error?: { code?: string; message?: string; innerError?: { code?: string } } };
-    code = body.error?.code;
-    detail = body.error?.message ?? detail;
+    const code = ((await response.json()) as { error?: { code?: unknown } } | null)?.error?.code;
+    return typeof code === 'string' && /^[A-Za-z0-9_.-]{1,100}$/.test(code) ? code : undefined;
   } catch {
-    // CIPP answers failures with a plain-text body; keep it as the detail.
+    return undefined; // CIPP answers failures with a plain-text body.
   }
-  return new ProviderError(response.status, `${what} answered ${response.status}${detail ? `: ${detail}` : ''}`, code);
+}
+
+async function errorOf(response: Response, what: string): Promise<ProviderError> {
+  const code = await errorCodeOf(response);
+  return new ProviderError(response.status, `${what} answered ${response.status}${code ? ` (${code})` : ''}`, code);
 }
 
 export async function getJson<T>(
   url: string,
-  options: { token: string; counter: RequestCounter; what: string; headers?: Record<string, string>; signal?: AbortSignal },
+  options: {
+    token: string;
+    counter: RequestCounter;
+    what: string;
+    headers?: Record<string, string>;
+    signal?: AbortSignal;
+    /** The fetch to send with: a checked one (createOutboundFetch) for URLs a user supplied. */
+    fetch?: OutboundFetch;
+  },
 ): Promise<T> {
+  const send = options.fetch ?? fetch;
   for (let attempt = 0; ; attempt++) {
     options.counter.calls++;
     let response: Response;
     try {
-      response = await fetch(url, {
+      response = await send(url, {
         headers: { authorization: `Bearer ${options.token}`, accept: 'application/json', ...options.headers },
         // Shutdown does not cut a request short (the worker stops after it, before writing); only the timeout does.
         signal: AbortSignal.timeout(60_000),
       });
     } catch (err) {
       if (options.signal?.aborted) throw err;
-      if (attempt + 1 >= MAX_ATTEMPTS) throw new ProviderError(0, `${options.what} could not be reached: ${(err as Error).message}`);
+      if (err instanceof OutboundUrlRefused) throw new ProviderError(0, `${options.what} was not called: its URL ${err.message}.`);
+      // The error code only (ECONNREFUSED, ENOTFOUND): the message would describe the network.
+      const code = (err as { cause?: { code?: unknown }; code?: unknown }).cause?.code ?? (err as { code?: unknown }).code;
+      const reason = typeof code === 'string' && /^[A-Z_]{1,40}$/.test(code) ? code : 'network error';
+      if (attempt + 1 >= MAX_ATTEMPTS) throw new ProviderError(0, `${options.what} could not be reached (${reason})`);
       await sleep(retryAfterMs(null, attempt), options.signal);
       continue;
     }

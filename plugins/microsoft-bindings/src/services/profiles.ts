@@ -3,7 +3,7 @@
 // by another feature such as an Entra connection) can be neither archived nor deleted.
 import { sql, type Selectable } from 'kysely';
 import type { MicrosoftProfilesTable } from '@switchboard/db';
-import { Conflict, NotFound, forTenant, recordAudit, type Db, type SecretStore } from '@switchboard/core';
+import { Conflict, NotFound, forTenant, isUniqueViolation, recordAudit, type Db, type SecretStore } from '@switchboard/core';
 import type { ProfileInput, ProfilePatch, ProfileResponse } from '../schemas.js';
 import { clientSecretName, consumerLabel } from './consumers.js';
 
@@ -87,18 +87,18 @@ export async function findProfile(db: Db, tenantId: string, id: string, lock = f
   return row;
 }
 
-const isNameTaken = (err: unknown) =>
-  (err as { code?: string; constraint?: string }).code === '23505' &&
-  /microsoft_profiles_active_name_key/.test(`${(err as { constraint?: string }).constraint ?? ''}${(err as Error).message}`);
-
 const nameTaken = (name: string) => new Conflict(`An active Microsoft profile named "${name}" already exists. Choose another name.`);
 
-/** Runs a write that may hit the active-name unique index, turning that into a readable 409. */
+/**
+ * Runs a write that may hit the active-name unique index, turning that into a readable 409. The
+ * index decides, not a check before the write, so of concurrent creates or renames to one name
+ * exactly one succeeds.
+ */
 async function withNameCheck<T>(name: string, write: () => Promise<T>): Promise<T> {
   try {
     return await write();
   } catch (err) {
-    if (isNameTaken(err)) throw nameTaken(name);
+    if (isUniqueViolation(err, 'microsoft_profiles_active_name_key')) throw nameTaken(name);
     throw err;
   }
 }

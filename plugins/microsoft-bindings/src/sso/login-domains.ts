@@ -39,20 +39,28 @@ async function findDomain(trx: Db, tenantId: string, id: string) {
 }
 
 export async function addLoginDomain(trx: Db, actor: Actor, domain: string): Promise<LoginDomain> {
+  // The insert decides against the active-domain unique index in one statement, so of concurrent
+  // claims one wins and the others get a 409, whichever tenants they come from.
+  const row = await forTenant(trx, actor.tenantId)
+    .insertInto('msp_sso_login_domains', { domain, verification_token: randomBytes(16).toString('hex'), created_by: actor.userId })
+    .onConflict((oc) => oc.expression(sql`lower(domain)`).where(sql<boolean>`status <> 'disabled'`).doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  if (!row) throw await alreadyClaimed(trx, actor, domain);
+  await recordAudit(trx, audit(actor, 'msp_sso_domain.added', row.id, { domain }));
+  return toLoginDomain(row);
+}
+
+/** Why `domain` could not be added: it is active for this tenant or for another one. */
+async function alreadyClaimed(trx: Db, actor: Actor, domain: string): Promise<Conflict> {
   const active = await trx
     .selectFrom('msp_sso_login_domains')
     .select('tenant_id')
     .where(sql`lower(domain)`, '=', domain)
     .where('status', '<>', 'disabled')
     .executeTakeFirst();
-  if (active?.tenant_id === actor.tenantId) throw new Conflict(`${domain} is already on your list.`);
-  if (active) throw new Conflict(`${domain} is already claimed for Microsoft sign-in by another organization. Contact support if it belongs to you.`);
-  const row = await forTenant(trx, actor.tenantId)
-    .insertInto('msp_sso_login_domains', { domain, verification_token: randomBytes(16).toString('hex'), created_by: actor.userId })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  await recordAudit(trx, audit(actor, 'msp_sso_domain.added', row.id, { domain }));
-  return toLoginDomain(row);
+  if (active?.tenant_id === actor.tenantId) return new Conflict(`${domain} is already on your list.`);
+  return new Conflict(`${domain} is already claimed for Microsoft sign-in by another organization. Contact support if it belongs to you.`);
 }
 
 /** Marks a pending domain verified (the admin confirmed the TXT record). */

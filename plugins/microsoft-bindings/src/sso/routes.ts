@@ -2,15 +2,15 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { requestBody, storableText } from '@switchboard/core';
 import { addLoginDomain, disableLoginDomain, listLoginDomains, setSsoRequired, verifyLoginDomain } from './login-domains.js';
 import { completeSignIn, discover, SsoRefused, startSignIn, STATE_TTL_MS, type SsoDeps } from './msp-sso.js';
 
 const STATE_COOKIE = 'sb_sso_state';
 const COOKIE_PATH = '/api/auth/msp/sso';
 
-const email = z.string().trim().max(320).email({ message: 'must be an email address' });
-const domain = z
-  .string()
+const email = storableText().trim().max(320).pipe(z.email({ message: 'must be an email address' }));
+const domain = storableText()
   .trim()
   .toLowerCase()
   .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a domain name such as example.com');
@@ -34,7 +34,7 @@ export function mspSsoRoutes(deps: Omit<SsoDeps, 'db'>) {
 
     r.post(
       '/api/auth/msp/sso/discover',
-      { config: publicLimit, schema: { body: z.object({ email: z.string().trim().max(320) }), response: { 200: z.object({ microsoft: z.boolean(), passwordAllowed: z.boolean() }) } } },
+      { config: publicLimit, schema: { body: requestBody({ email: storableText().trim().max(320) }), response: { 200: z.object({ microsoft: z.boolean(), passwordAllowed: z.boolean() }) } } },
       async (req) => discover(app.db, req.body.email),
     );
 
@@ -51,7 +51,7 @@ export function mspSsoRoutes(deps: Omit<SsoDeps, 'db'>) {
 
     r.get(
       '/api/auth/msp/sso/callback',
-      { config: publicLimit, schema: { querystring: z.object({ state: z.string().max(200).optional(), code: z.string().max(4096).optional(), error: z.string().max(200).optional() }) } },
+      { config: publicLimit, schema: { querystring: z.object({ state: storableText().max(200).optional(), code: storableText().max(4096).optional(), error: storableText().max(200).optional() }) } },
       async (req, reply) => {
         const cookie = req.cookies[STATE_COOKIE];
         const unsigned = cookie ? req.unsignCookie(cookie) : null;
@@ -75,7 +75,7 @@ export function mspSsoRoutes(deps: Omit<SsoDeps, 'db'>) {
     r.get('/api/msp-sso/domains', { preHandler: read, schema: { response: { 200: z.object({ items: z.array(loginDomain) }) } } }, async (req) => ({
       items: await listLoginDomains(app.db, req.user!.tenantId),
     }));
-    r.post('/api/msp-sso/domains', { preHandler: update, schema: { body: z.object({ domain }), response: { 201: loginDomain } } }, async (req, reply) =>
+    r.post('/api/msp-sso/domains', { preHandler: update, schema: { body: requestBody({ domain }), response: { 201: loginDomain } } }, async (req, reply) =>
       reply.code(201).send(await app.db.transaction().execute((trx) => addLoginDomain(trx, actor(req.user!), req.body.domain))),
     );
     r.post('/api/msp-sso/domains/:id/verify', { preHandler: update, schema: { params: idParams, response: { 200: loginDomain } } }, async (req) =>
@@ -84,7 +84,7 @@ export function mspSsoRoutes(deps: Omit<SsoDeps, 'db'>) {
     r.post('/api/msp-sso/domains/:id/disable', { preHandler: update, schema: { params: idParams, response: { 200: loginDomain } } }, async (req) =>
       app.db.transaction().execute((trx) => disableLoginDomain(trx, actor(req.user!), req.params.id)),
     );
-    r.patch('/api/msp-sso/domains/:id', { preHandler: update, schema: { params: idParams, body: z.object({ ssoRequired: z.boolean() }), response: { 200: loginDomain } } }, async (req) =>
+    r.patch('/api/msp-sso/domains/:id', { preHandler: update, schema: { params: idParams, body: requestBody({ ssoRequired: z.boolean() }), response: { 200: loginDomain } } }, async (req) =>
       app.db.transaction().execute((trx) => setSsoRequired(trx, actor(req.user!), req.params.id, req.body.ssoRequired)),
     );
   };
