@@ -74,10 +74,15 @@ const actions: Record<string, () => Promise<void> | void> = {
 };
 
 async function settled() {
-  // Every calendar job done (queued, retrying or running), twice in a row.
+  // Quiet twice in a row: no notification on its way from the emulator, no schedule change still
+  // waiting in the outbox for its push job (on a loaded machine the relay can be a tick behind),
+  // and no calendar job queued, retrying or running.
   let quiet = 0;
   await eventually(async () => {
-    const { rows } = await sql<{ n: string }>`select count(*) as n from pgboss.job where name like 'calendar.%' and name <> 'calendar.sweep' and state in ('created', 'retry', 'active')`.execute(db);
+    await emulators.google.idle();
+    const { rows } = await sql<{ n: string }>`select
+        (select count(*) from pgboss.job where name like 'calendar.%' and name <> 'calendar.sweep' and state in ('created', 'retry', 'active'))
+      + (select count(*) from outbox_events where published_at is null and attempts < 10) as n`.execute(db);
     quiet = Number(rows[0].n) === 0 ? quiet + 1 : 0;
     if (quiet < 2) await new Promise((resolve) => setTimeout(resolve, 300));
     return quiet >= 2;

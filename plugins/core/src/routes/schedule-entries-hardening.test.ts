@@ -19,8 +19,8 @@ const week = '/api/schedule-entries?from=2026-03-02T00:00:00Z&to=2026-03-09T00:0
 
 t.test('recurrence outside the supported subset is refused with a message on recurrence', async (t) => {
   const cases: [unknown, RegExp][] = [
-    ['FREQ=SECONDLY', /FREQ must be DAILY, WEEKLY, MONTHLY or YEARLY/],
-    ['FREQ=MINUTELY;UNTIL=20270101', /FREQ must be DAILY, WEEKLY, MONTHLY or YEARLY/],
+    ['FREQ=SECONDLY', /FREQ=SECONDLY is not supported; use FREQ=DAILY, WEEKLY, MONTHLY or YEARLY/],
+    ['FREQ=MINUTELY;UNTIL=20270101', /FREQ=MINUTELY is not supported/],
     ['FREQ=DAILY;BYHOUR=9,10', /BYHOUR is not supported; use FREQ=DAILY, WEEKLY, MONTHLY or YEARLY with INTERVAL, COUNT, UNTIL/],
     ['FREQ=MONTHLY;BYMONTHDAY=40', /BYMONTHDAY must list days from 1 to 31 or from -31 to -1/],
     ['FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30', /no day that exists every year/],

@@ -71,7 +71,8 @@ export function recurrenceProblem(rule: string): string | null {
     parts.set(match[1], match[2]);
   }
   const freq = parts.get('FREQ');
-  if (!freq || !FREQS.includes(freq)) return `FREQ must be DAILY, WEEKLY, MONTHLY or YEARLY (${RECURRENCE_SUBSET})`;
+  if (!freq) return `needs a FREQ; use ${RECURRENCE_SUBSET}`;
+  if (!FREQS.includes(freq)) return `FREQ=${freq.slice(0, 20)} is not supported; use ${RECURRENCE_SUBSET}`;
 
   const interval = parts.has('INTERVAL') ? integers(parts.get('INTERVAL')!, 1, MAX_INTERVAL) : [1];
   if (!interval || interval.length !== 1 || interval[0] < 0) return `INTERVAL must be a whole number from 1 to ${MAX_INTERVAL}`;
