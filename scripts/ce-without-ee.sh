@@ -27,7 +27,9 @@ port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{
 EDITION=ce PORT=$port HOST=127.0.0.1 SWITCHBOARD_DATA_DIR="$tree/data" SWITCHBOARD_WEB_DIST="$tree/no-web" LOG_LEVEL=warn \
   node --import tsx apps/api/src/main.ts >"$tree/server.log" 2>&1 &
 server=$!
-for _ in $(seq 1 90); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 1; done
+# /readyz, not /healthz: while the server waits for its database and migrates, /healthz already
+# answers 200 (the process is up) and every other URL a 503 "starting".
+for _ in $(seq 1 90); do curl -fs "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 1; done
 edition=$(curl -fs "http://127.0.0.1:$port/api/edition")
 stub=$(curl -s -X POST "http://127.0.0.1:$port/api/calendar/webhooks/google")
 if [[ "$edition" == *'"edition":"ce"'* && "$stub" == '{"success":false,"error":"Calendar sync is only available in Enterprise Edition."}' ]]; then

@@ -1,13 +1,109 @@
-// Fault test: the real server process (main.ts) behind a TCP proxy to its database; under a steady
-// load of authenticated writes every proxied connection is reset and new ones refused for a few
-// seconds, then the database comes back. The process must keep answering (503, then 2xx again),
-// lose no acknowledged write, and its job queue and outbox relay must resume on their own.
-import t from 'tap';
+// Database outages, end to end. The real server process (main.ts) and a worker behind a TCP proxy
+// to their database: started while the database is down they wait with backoff and a readable
+// line (the server answers "alive, not ready" meanwhile) and get to work once it is reachable;
+// under a steady load of authenticated writes every proxied connection is reset and new ones
+// refused, then the database comes back: the process keeps answering (503, then 2xx again), loses
+// no acknowledged write, and its job queue and outbox relay resume on their own. The spawned-server
+// cases run in the PostgreSQL pass (see spawned-server.ts); the start-up wait itself runs in both.
+import t, { type Test } from 'tap';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import { sql } from 'kysely';
+import type { DatabaseHandle } from '@switchboard/db';
+import { whenDatabaseAnswers } from './start.js';
 import { startTcpFaultProxy } from './tcp-fault-proxy.js';
 import { createTestDatabase } from './testing.js';
-import { eventually, ON_POSTGRES, signInSpawned, spawnServer } from './spawned-server.js';
+import { eventually, ON_POSTGRES, signInSpawned, spawnServer, type SpawnedServer } from './spawned-server.js';
+
+t.test('start-up waits for an unreachable database with a readable line and no credentials, then goes on', async (t) => {
+  const lines: string[] = [];
+  const log = pino({ level: 'info' }, new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) }));
+  const database = { connectionString: 'postgres://app:do-not-log-me@db.internal:6432/switchboard' } as DatabaseHandle;
+  let tries = 0;
+  const result = await whenDatabaseAnswers(log, database, async () => {
+    tries += 1;
+    if (tries < 3) throw Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:6432'), { code: 'ECONNREFUSED' });
+    return 'migrated';
+  });
+  t.equal(result, 'migrated', 'the step ran again until the database answered');
+  t.equal(tries, 3);
+  const waits = lines.map((l) => JSON.parse(l) as { msg: string });
+  t.same(
+    waits.map((l) => l.msg),
+    [
+      'Waiting for the database at db.internal:6432 (connection refused); retrying in 1 s',
+      'Waiting for the database at db.internal:6432 (connection refused); retrying in 2 s',
+    ],
+    'one line per try, with the address and a doubling wait',
+  );
+  t.notOk(lines.some((l) => l.includes('do-not-log-me') || l.includes('"stack"')), 'no password and no stack trace');
+});
+
+/** A fresh database and a proxy to it that refuses connections until restored. */
+async function databaseBehindCutProxy(t: Test) {
+  const database = await createTestDatabase();
+  t.teardown(() => database.close());
+  const target = new URL(database.connectionString);
+  const proxy = await startTcpFaultProxy({ host: target.hostname, port: Number(target.port || 5432) }, { cut: true });
+  t.teardown(() => proxy.close());
+  return { database, proxy };
+}
+
+const logged = (server: SpawnedServer, pattern: RegExp) => async () => server.lines.some((line) => pattern.test(line));
+const troubles = (server: SpawnedServer) =>
+  server.lines.filter((line) => /"level":(50|60)|"stack"|Migration \(unknown\)|shutting down/.test(line));
+
+if (ON_POSTGRES) t.test('the server starts while the database is down and serves once it is up', async (t) => {
+  const { database, proxy } = await databaseBehindCutProxy(t);
+  const server = await spawnServer('main.ts', { DATABASE_URL: proxy.urlFor(database.connectionString) });
+  t.teardown(() => server.stop());
+  const until = (what: string, check: () => Promise<unknown>) => eventually(what, check, { server, timeoutMs: 90_000 });
+
+  await until('the server answers /healthz', async () => (await server.request('/healthz')).status === 200);
+  await until('it says it waits for the database', logged(server, new RegExp(`Waiting for the database at 127\\.0\\.0\\.1:${proxy.port} \\(connection (reset|lost)\\); retrying in \\d+ s`)));
+  const ready = await server.request('/readyz');
+  t.equal(ready.status, 503, '/readyz answers 503 while the database is away');
+  const api = await server.request('/api/auth/session');
+  t.equal(api.status, 503, 'the API answers 503 meanwhile');
+  t.equal(api.headers.get('retry-after'), '5');
+  t.match((await api.json()) as object, { statusCode: 503, message: /waiting for its database/ });
+
+  proxy.restore();
+  await until('/readyz reports ready', async () => (await server.request('/readyz')).status === 200);
+  const call = await signInSpawned(server);
+  t.equal((await call('GET', '/api/auth/session')).status, 200, 'sign-in works and the session is served');
+  t.equal(server.exit, undefined, 'the process never exited');
+  t.same(troubles(server), [], 'no error, stack trace or "Migration (unknown)" in the log');
+});
+
+if (ON_POSTGRES) t.test('a worker process starts while the database is down, then runs jobs through a later outage', async (t) => {
+  const { database, proxy } = await databaseBehindCutProxy(t);
+  const worker = await spawnServer('worker-main.ts', { DATABASE_URL: proxy.urlFor(database.connectionString) });
+  t.teardown(() => worker.stop());
+  const until = (what: string, check: () => Promise<unknown>) => eventually(what, check, { server: worker, timeoutMs: 90_000 });
+
+  await until('it says it waits for the database', logged(worker, /Waiting for the database at 127\.0\.0\.1:\d+ \(connection (reset|lost)\)/));
+  proxy.restore();
+  await until('the worker starts', logged(worker, /"msg":"worker started"/));
+  const runs = async () => {
+    const job = await sql<{ id: string }>`insert into pgboss.job (name, data) values ('core.session-cleanup', '{}') returning id`.execute(database.db);
+    await until('the job runs', async () => {
+      const { rows } = await sql<{ state: string }>`select state from pgboss.job where id = ${job.rows[0].id}`.execute(database.db);
+      return rows[0]?.state === 'completed';
+    });
+  };
+  await runs();
+  t.pass('a job runs once the database is up');
+
+  proxy.cut();
+  await until('the worker notices the outage', logged(worker, /job queue: the database is not reachable/));
+  proxy.restore();
+  await runs();
+  t.pass('a job runs after the outage, with no restart');
+  t.equal(worker.exit, undefined, 'the worker never exited');
+  t.same(troubles(worker), [], 'no error or stack trace in the log');
+});
 
 type Phase = 'before' | 'cut' | 'restored' | 'ready';
 interface Outcome {
