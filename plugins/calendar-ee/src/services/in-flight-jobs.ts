@@ -87,12 +87,15 @@ export function createInFlightJobs(opts: { connectionString: string; jobs: JobQu
     },
 
     async recover(queues) {
-      const client = await connection();
-      const { rows } = await client.query<{ id: string; name: string; data: object; singleton_key: string | null }>(
+      // Read through pg-boss's own pool: the lock connection is opened only when there is a job to
+      // check (most starts find none, and an idle app then holds no extra connection).
+      const { rows } = (await opts.jobs.boss.getDb().executeSql(
         // pg-boss 10 has no query by state; its table is read here and changed only through its API.
         `select id, name, data, singleton_key from pgboss.job where name = any($1::text[]) and state = 'active'`,
         [queues],
-      );
+      )) as { rows: { id: string; name: string; data: object; singleton_key: string | null }[] };
+      if (rows.length === 0) return 0;
+      const client = await connection();
       let recovered = 0;
       for (const job of rows) {
         if (claims.has(job.id)) continue;
@@ -123,7 +126,9 @@ export function createInFlightJobs(opts: { connectionString: string; jobs: JobQu
       await Promise.race([Promise.allSettled([...running]), new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
       const client = await connecting?.catch(() => undefined);
       connecting = undefined;
-      await client?.end().catch(() => undefined);
+      // Bounded: a server that never answers the goodbye (the embedded socket under load) must not
+      // hold the app's shutdown; the process's exit closes the socket anyway.
+      if (client) await Promise.race([client.end().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
     },
   };
 }
