@@ -5,8 +5,8 @@ import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import { calendarHandlers } from './routes/handlers.js';
 import { createAdapterFactory, type AdapterFactory } from './services/adapter-factory.js';
-import { PROVIDER_JOBS, registerCalendarJobs, scheduleSweep, type Notifier } from './services/calendar-jobs.js';
-import { createInFlightJobs } from './services/in-flight-jobs.js';
+import { PROVIDER_JOBS, RECOVER_JOB, registerCalendarJobs, scheduleSweep, type Notifier } from './services/calendar-jobs.js';
+import { createInFlightJobs, LOCK_GRACE_SECONDS } from './services/in-flight-jobs.js';
 import type { TokenDeps } from './services/tokens.js';
 
 export interface CalendarDeps extends TokenDeps {
@@ -40,6 +40,8 @@ async function calendarEe(app: FastifyInstance, options: CalendarPluginOptions) 
     await scheduleSweep(app.jobs, sweepMinutes);
     // Pushes a crashed worker was in the middle of go out now, not at the next sweep.
     await inFlight.recover(PROVIDER_JOBS).catch((err) => app.log.warn({ reason: (err as Error).message }, 'calendar job recovery failed; it runs again within two minutes'));
+    // Jobs a crash interrupted moments before this start are still within their grace: look again after it.
+    await app.jobs.send(RECOVER_JOB, {}, { startAfter: LOCK_GRACE_SECONDS + 5 });
   });
   app.addHook('onClose', () => inFlight.close());
   Object.assign(app.calendar, { onRequest: () => undefined, handlers: calendarHandlers(app, deps, options.webhookRateLimitPerMinute ?? 6000) });

@@ -3,6 +3,7 @@
 // never handed out twice.
 import t, { type Test } from 'tap';
 import pg from 'pg';
+import { sql } from 'kysely';
 import { createScheduleEntry } from '@switchboard/core';
 import { buildTestApp, createTestDatabase } from '@switchboard/api/testing';
 import { connectCalendar, eventually, setupTenant, startCalendarApp, startEmulators } from '../calendar-test-setup.js';
@@ -45,6 +46,8 @@ async function pushLeftRunning(t: Test) {
   await queue.app.jobs.send(PUSH_JOB, { tenantId: a.tenantId, providerId, entryId: entry.id }, { singletonKey: `${providerId}:${entry.id}` });
   const [job] = await boss.fetch<{ entryId: string }>(PUSH_JOB);
   t.equal(job?.data.entryId, entry.id, 'the push is active, with no worker behind it');
+  // The worker died a minute ago: past the grace a live worker has to take its lock.
+  await sql`update pgboss.job set started_on = now() - interval '1 minute' where id = ${job!.id}`.execute(db);
   return { entry, jobId: job!.id };
 }
 

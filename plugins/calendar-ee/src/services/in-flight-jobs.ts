@@ -7,6 +7,13 @@ import pg from 'pg';
 import type { FastifyBaseLogger } from 'fastify';
 import type { JobQueue } from '@switchboard/core';
 
+/**
+ * A live worker takes its job's lock within moments of pg-boss handing the job out; a job active
+ * this long with its lock free has no worker left. Without the grace, a recovery pass running in
+ * that moment would hand out a job its worker is about to start.
+ */
+export const LOCK_GRACE_SECONDS = 30;
+
 /** The advisory-lock key space of calendar jobs (two-int form: pg-boss's own locks are one bigint). */
 export const LOCK_SPACE = 0x53424a4f;
 
@@ -91,8 +98,9 @@ export function createInFlightJobs(opts: { connectionString: string; jobs: JobQu
       // check (most starts find none, and an idle app then holds no extra connection).
       const { rows } = (await opts.jobs.boss.getDb().executeSql(
         // pg-boss 10 has no query by state; its table is read here and changed only through its API.
-        `select id, name, data, singleton_key from pgboss.job where name = any($1::text[]) and state = 'active'`,
-        [queues],
+        `select id, name, data, singleton_key from pgboss.job
+          where name = any($1::text[]) and state = 'active' and started_on < now() - make_interval(secs => $2)`,
+        [queues, LOCK_GRACE_SECONDS],
       )) as { rows: { id: string; name: string; data: object; singleton_key: string | null }[] };
       if (rows.length === 0) return 0;
       const client = await connection();
