@@ -81,7 +81,7 @@ async function settled() {
   await eventually(async () => {
     await emulators.google.idle();
     const { rows } = await sql<{ n: string }>`select
-        (select count(*) from pgboss.job where name like 'calendar.%' and name <> 'calendar.sweep' and state in ('created', 'retry', 'active'))
+        (select count(*) from pgboss.job where name like 'calendar.%' and name not in ('calendar.sweep', 'calendar.recover-jobs') and state in ('created', 'retry', 'active'))
       + (select count(*) from outbox_events where published_at is null and attempts < 10) as n`.execute(db);
     quiet = Number(rows[0].n) === 0 ? quiet + 1 : 0;
     if (quiet < 2) await new Promise((resolve) => setTimeout(resolve, 300));

@@ -22,7 +22,7 @@ await eventually(async () => (await providerRow(google.providerId)).channel_id &
 async function calendarJobsDone() {
   let quiet = 0;
   await eventually(async () => {
-    const { rows } = await sql<{ n: string }>`select count(*) as n from pgboss.job where name like 'calendar.%' and name <> 'calendar.sweep' and state in ('created', 'retry', 'active')`.execute(db);
+    const { rows } = await sql<{ n: string }>`select count(*) as n from pgboss.job where name like 'calendar.%' and name not in ('calendar.sweep', 'calendar.recover-jobs') and state in ('created', 'retry', 'active')`.execute(db);
     quiet = Number(rows[0].n) === 0 ? quiet + 1 : 0;
     if (quiet < 2) await new Promise((resolve) => setTimeout(resolve, 1200));
     return quiet >= 2;
