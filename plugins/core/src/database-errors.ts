@@ -26,6 +26,7 @@ const BAD_INPUT_CODES: Record<string, string> = {
 };
 
 /** Node socket errors and PostgreSQL codes that mean "the database is not reachable right now". */
+const UNAVAILABLE = 'The database is not reachable right now. Please try again in a moment.';
 const UNAVAILABLE_ERRNO = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
 const UNAVAILABLE_MESSAGES = [
   'Connection terminated',
@@ -50,11 +51,11 @@ export function databaseErrorMeaning(err: unknown): DatabaseErrorMeaning | null 
     if (BAD_INPUT_CODES[code]) return { statusCode: 400, message: BAD_INPUT_CODES[code] };
     // Class 08: connection exception; 57P01-57P03: server shutting down or starting up; 53300: too many connections.
     if (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03' || code === '53300' || UNAVAILABLE_ERRNO.has(code)) {
-      return { statusCode: 503, message: 'The database is not reachable right now. Please try again in a moment.' };
+      return { statusCode: 503, message: UNAVAILABLE };
     }
   }
   if (typeof message === 'string' && UNAVAILABLE_MESSAGES.some((m) => message.includes(m))) {
-    return { statusCode: 503, message: 'The database is not reachable right now. Please try again in a moment.' };
+    return { statusCode: 503, message: UNAVAILABLE };
   }
   return null;
 }

@@ -18,7 +18,7 @@ export { createClient } from './services/clients.js';
 export { createContact } from './services/contacts.js';
 export { createScheduleEntry, getScheduleEntry, listScheduleEntries, updateScheduleEntry, deleteScheduleEntry } from './services/schedule-entries.js';
 export type { ScheduleEntry } from './schemas/schedule-entries.js';
-export { recurrenceProblem, supportedRecurrence, RECURRENCE_SUBSET } from './services/recurrence-subset.js';
+export { normalizeRecurrence, recurrenceProblem, supportedRecurrence, RECURRENCE_SUBSET } from './services/recurrence-subset.js';
 export {
   notify,
   notifyAdmins,

@@ -3,6 +3,7 @@
 // of an all-day event) rides in a private extended property.
 import { DateTime } from 'luxon';
 import type { calendar_v3 } from '@googleapis/calendar';
+import { normalizeRecurrence } from '@switchboard/core';
 import { normalizeAttendees } from './attendees.js';
 import type { RemoteEvent, SyncEvent } from './types.js';
 
@@ -77,7 +78,7 @@ const toInstant = (dateTime: string) => new Date(Date.parse(dateTime)).toISOStri
  */
 function ruleOf(recurrence: string[] | null | undefined): string | null {
   const line = recurrence?.find((r) => /^RRULE:/i.test(r));
-  return line ? line.slice('RRULE:'.length).trim().toUpperCase() : null;
+  return line ? normalizeRecurrence(line) : null;
 }
 
 /** SyncEvent of a (not cancelled) Google event. */
