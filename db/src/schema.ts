@@ -143,6 +143,11 @@ export interface ScheduleEntriesTable {
   version: Generated<number>;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  /** Original starts of the series' cancelled occurrences (EXDATE), at most 1,000 (migration 0008). */
+  excluded_starts: ColumnType<Date[], Date[] | undefined, Date[]>;
+  /** Set on an overridden occurrence: its series, and the start the occurrence had per the rule. */
+  series_entry_id: string | null;
+  original_start: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface ScheduleEntryAssigneesTable {

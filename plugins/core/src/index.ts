@@ -17,6 +17,8 @@ export { createTenant, createUser, countUsers } from './services/users.js';
 export { createClient } from './services/clients.js';
 export { createContact } from './services/contacts.js';
 export { createScheduleEntry, getScheduleEntry, listScheduleEntries, updateScheduleEntry, deleteScheduleEntry } from './services/schedule-entries.js';
+export { cancelOccurrence, findOccurrenceOverride, listOccurrenceOverrides, overrideOccurrence, type OccurrenceFields } from './services/series-exceptions.js';
+export { isOccurrenceStart, occurrenceStarts } from './services/recurrence-expansion.js';
 export type { ScheduleEntry } from './schemas/schedule-entries.js';
 export { normalizeRecurrence, recurrenceProblem, supportedRecurrence, RECURRENCE_SUBSET } from './services/recurrence-subset.js';
 export {

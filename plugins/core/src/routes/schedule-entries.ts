@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { idParams, okResponse } from '../schemas/common.js';
 import {
+  occurrenceOverrideInput,
+  occurrenceParams,
   scheduleEntryInput,
   scheduleEntryList,
   scheduleEntryListQuery,
@@ -15,6 +17,7 @@ import {
   listScheduleEntries,
   updateScheduleEntry,
 } from '../services/schedule-entries.js';
+import { cancelOccurrence, overrideOccurrence } from '../services/series-exceptions.js';
 
 export async function scheduleEntryRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -51,5 +54,24 @@ export async function scheduleEntryRoutes(app: FastifyInstance) {
     await app.db.transaction().execute((trx) => deleteScheduleEntry(trx, tenantId, userId, req.params.id));
     app.outbox.nudge();
     return { success: true as const };
+  });
+
+  // One occurrence of a series, named by its original start (URL-encoded, in the form of `start`).
+  const occurrence = '/api/schedule-entries/:id/occurrences/:originalStart';
+
+  r.put(occurrence, { preHandler, schema: { params: occurrenceParams, body: occurrenceOverrideInput, response: { 200: scheduleEntryResponse } } }, async (req) => {
+    const { tenantId, userId } = req.user!;
+    const { id, originalStart } = req.params;
+    const entry = await app.db.transaction().execute((trx) => overrideOccurrence(trx, tenantId, userId, id, originalStart, req.body));
+    app.outbox.nudge();
+    return entry;
+  });
+
+  r.delete(occurrence, { preHandler, schema: { params: occurrenceParams } }, async (req, reply) => {
+    const { tenantId, userId } = req.user!;
+    const { id, originalStart } = req.params;
+    await app.db.transaction().execute((trx) => cancelOccurrence(trx, tenantId, userId, id, originalStart));
+    app.outbox.nudge();
+    return reply.code(204).send();
   });
 }

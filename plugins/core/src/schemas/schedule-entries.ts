@@ -89,6 +89,11 @@ export const scheduleEntryResponse = z.object({
   timeZone: z.string(),
   allDay: z.boolean(),
   recurrence: z.string().nullable(),
+  /** On an overridden occurrence: its series and the start the occurrence had per the rule. */
+  seriesEntryId: z.string().nullable(),
+  originalStart: z.string().nullable(),
+  /** On a series: the original starts of its cancelled occurrences, in the form of `start`. */
+  excludedStarts: z.array(z.string()),
   workItemType: z.string(),
   workItemId: z.string().nullable(),
   assigneeIds: z.array(z.string()),
@@ -96,6 +101,31 @@ export const scheduleEntryResponse = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
 });
+
+/** An occurrence of a series, named by its original start in the form of the series' start. */
+export const occurrenceParams = z.object({
+  id: z.uuid({ message: 'must be a valid schedule entry id' }),
+  originalStart: z.union([z.iso.date(), z.iso.datetime()], {
+    error: 'must be the occurrence\'s original start: a date (2026-01-31) for all-day series, otherwise a UTC date-time (2026-01-31T09:00:00.000Z)',
+  }),
+});
+
+/** What an overridden occurrence may change; omitted fields come from the series and the occurrence. */
+export const occurrenceOverrideInput = requestBody({
+  title: fields.title,
+  notes: fields.notes,
+  start: fields.start,
+  end: fields.end,
+  timeZone: fields.timeZone,
+  allDay: fields.allDay,
+  assigneeIds: fields.assigneeIds,
+})
+  .partial()
+  .extend({
+    /** Optimistic concurrency against the override's version (omit when the occurrence has none yet). */
+    expectedVersion: z.number().int().positive().max(2_147_483_647, 'must be a version number this entry can have').optional(),
+    recurrence: z.never({ error: 'an occurrence cannot repeat on its own; change the series instead' }).optional(),
+  });
 
 /** The longest window a list may ask for: a year view, and a bound on the work one request does. */
 export const MAX_LIST_WINDOW_DAYS = 366;
@@ -119,4 +149,5 @@ export const scheduleEntryList = z.object({ items: z.array(scheduleEntryResponse
 export type ScheduleEntryInput = z.infer<typeof scheduleEntryInput>;
 export type ScheduleEntryPatch = z.infer<typeof scheduleEntryPatch>;
 export type ScheduleEntryListQuery = z.infer<typeof scheduleEntryListQuery>;
+export type OccurrenceOverrideInput = z.infer<typeof occurrenceOverrideInput>;
 export type ScheduleEntry = z.infer<typeof scheduleEntryResponse>;

@@ -16,6 +16,8 @@ export interface Series {
   timeZone: string;
   allDay: boolean;
   rule: string;
+  /** Original starts (epoch ms) that are no longer occurrences: cancelled or overridden. */
+  skip?: ReadonlySet<number>;
 }
 
 // rrule expands in floating time (UTC dates standing for wall-clock times). A series recurs on the
@@ -63,12 +65,11 @@ function periodStartBefore(options: Partial<Options>, first: DateTime, notAfter:
 }
 
 /**
- * Does the series have an occurrence overlapping [from, to)? A rule outside the subset (stored
- * before it was enforced) is not expanded: the series counts as its first occurrence.
+ * Visits the occurrence starts (real instants) of a subset rule whose occurrences end after `from`,
+ * in order, until `visit` returns false. False when the expansion bound was hit first.
  */
-export function recursWithin(series: Series, from: Date, to: Date | undefined): boolean {
+function scanOccurrences(series: Series, from: Date, visit: (start: Date) => boolean): boolean {
   const duration = series.endsAt.getTime() - series.startsAt.getTime();
-  if (recurrenceProblem(series.rule) !== null) return series.endsAt > from && (!to || series.startsAt < to);
   const zone = series.allDay ? 'utc' : series.timeZone;
   const first = toFloating(series.startsAt, zone);
   const parsed = rrule.rrulestr(`RRULE:${series.rule}`).origOptions;
@@ -79,7 +80,6 @@ export function recursWithin(series: Series, from: Date, to: Date | undefined): 
   // COUNT counts from the first occurrence, so such a series (at most MAX_COUNT) starts there.
   const dtstart = parsed.count ? first : periodStartBefore(parsed, first, scanFrom);
   const rule = new rrule.RRule({ ...explicitOptions(parsed, first), dtstart: dtstart.toJSDate() });
-  let hit: Date | undefined;
   let exhausted = false;
   rule.all((occurrence, index) => {
     if (index >= MAX_OCCURRENCES_PER_EXPANSION) {
@@ -89,12 +89,76 @@ export function recursWithin(series: Series, from: Date, to: Date | undefined): 
     if (occurrence.getTime() < scanFrom.toMillis()) return true;
     const real = fromFloating(occurrence, zone);
     if (real.getTime() <= earliest) return true;
-    hit = real;
-    return false;
+    return visit(real);
+  });
+  return !exhausted;
+}
+
+/**
+ * Does the series have an occurrence overlapping [from, to)? A rule outside the subset (stored
+ * before it was enforced) is not expanded: the series counts as its first occurrence. Starts in
+ * `series.skip` (cancelled or overridden occurrences, epoch ms) are not occurrences any more.
+ */
+export function recursWithin(series: Series, from: Date, to: Date | undefined): boolean {
+  if (recurrenceProblem(series.rule) !== null) return series.endsAt > from && (!to || series.startsAt < to);
+  let hit = false;
+  const complete = scanOccurrences(series, from, (start) => {
+    if (to && start >= to) return false;
+    hit = !series.skip?.has(start.getTime());
+    return !hit;
   });
   // Unreachable for subset rules; if it ever happens, showing the series beats hiding it.
-  if (exhausted) return true;
-  return hit !== undefined && (!to || hit < to);
+  return hit || !complete;
+}
+
+/** An entry as the API shapes it (a ScheduleEntry fits); original starts are in its `start` form. */
+export interface SeriesEntry {
+  start: string;
+  end: string;
+  timeZone: string;
+  allDay: boolean;
+  recurrence: string | null;
+}
+
+// All-day entries are UTC midnights of their dates.
+const instantOfStart = (value: string, allDay: boolean) => new Date(allDay ? `${value}T00:00:00Z` : value);
+/** An instant in the API's form for a start: a date for all-day entries, otherwise UTC ISO. */
+export const formatStart = (start: Date, allDay: boolean) => (allDay ? start.toISOString().slice(0, 10) : start.toISOString());
+
+function seriesOf(entry: SeriesEntry): Series | null {
+  if (!entry.recurrence || recurrenceProblem(entry.recurrence) !== null) return null;
+  return {
+    startsAt: instantOfStart(entry.start, entry.allDay),
+    endsAt: instantOfStart(entry.end, entry.allDay),
+    timeZone: entry.timeZone,
+    allDay: entry.allDay,
+    rule: entry.recurrence,
+  };
+}
+
+/**
+ * The original starts of a series' occurrences overlapping [from, to), cancelled or overridden
+ * ones included, in the API's form; bounded like recursWithin. Empty for an entry without a rule
+ * it can expand.
+ */
+export function occurrenceStarts(series: SeriesEntry, from: Date, to: Date): string[] {
+  const expandable = seriesOf(series);
+  const starts: string[] = [];
+  if (!expandable) return starts;
+  scanOccurrences(expandable, from, (start) => {
+    if (start >= to) return false;
+    starts.push(formatStart(start, series.allDay));
+    return true;
+  });
+  return starts;
+}
+
+/** Is `originalStart` (in the API's form for this series) the start of one of its occurrences? */
+export function isOccurrenceStart(series: SeriesEntry, originalStart: string): boolean {
+  const instant = instantOfStart(originalStart, series.allDay);
+  if (Number.isNaN(instant.getTime()) || formatStart(instant, series.allDay) !== originalStart) return false;
+  // The occurrence starting at `instant` is the first one overlapping [instant, instant + 1 ms).
+  return occurrenceStarts(series, instant, new Date(instant.getTime() + 1)).includes(originalStart);
 }
 
 /** Occurrence starts (real instants) of a series from its first one, at most `limit`, for tests and previews. */

@@ -1,7 +1,7 @@
 import t from 'tap';
 import fc from 'fast-check';
 import { normalizeRecurrence, recurrenceProblem, supportedRecurrence } from './recurrence-subset.js';
-import { firstOccurrences, recursWithin, type Series } from './recurrence-expansion.js';
+import { firstOccurrences, isOccurrenceStart, occurrenceStarts, recursWithin, type Series } from './recurrence-expansion.js';
 
 t.test('the subset: calendar rules are accepted', async (t) => {
   const accepted = [
@@ -139,4 +139,25 @@ t.test('expansion from the period before the window agrees with expanding from t
     ),
     { seed: 15, numRuns: 120 },
   );
+});
+
+t.test('cancelled or overridden starts are not occurrences when a window is checked', async (t) => {
+  const daily: Series = { startsAt: new Date('2026-02-02T09:00:00Z'), endsAt: new Date('2026-02-02T10:00:00Z'), timeZone: 'UTC', allDay: false, rule: 'FREQ=DAILY;COUNT=3' };
+  const day = (d: number) => Date.parse(`2026-02-0${d}T09:00:00Z`);
+  const window = [new Date('2026-02-03T00:00:00Z'), new Date('2026-02-04T00:00:00Z')] as const;
+  t.ok(recursWithin(daily, ...window));
+  t.notOk(recursWithin({ ...daily, skip: new Set([day(3)]) }, ...window), 'the one occurrence in the window is skipped');
+  t.ok(recursWithin({ ...daily, skip: new Set([day(3)]) }, window[0], undefined), 'a later one still counts without an end');
+  t.notOk(recursWithin({ ...daily, skip: new Set([day(3), day(4)]) }, window[0], undefined), 'COUNT ends the series');
+});
+
+t.test('occurrenceStarts lists what firstOccurrences expands, in the form of start, and only those are occurrence starts', async (t) => {
+  const entry = { start: '2026-01-31T23:30:00.000Z', end: '2026-02-01T00:30:00.000Z', timeZone: 'America/New_York', allDay: false, recurrence: 'FREQ=MONTHLY;BYDAY=-1SA' };
+  const series: Series = { startsAt: new Date(entry.start), endsAt: new Date(entry.end), timeZone: entry.timeZone, allDay: false, rule: entry.recurrence };
+  const expected = firstOccurrences(series, 14).map((d) => d.toISOString());
+  const listed = occurrenceStarts(entry, new Date('2026-01-01T00:00:00Z'), new Date(Date.parse(expected[13]) + 1));
+  t.same(listed, expected);
+  for (const start of expected) t.ok(isOccurrenceStart(entry, start), start);
+  t.notOk(isOccurrenceStart(entry, new Date(Date.parse(expected[3]) + 60_000).toISOString()));
+  t.same(occurrenceStarts({ ...entry, recurrence: null }, new Date(0), new Date('2030-01-01T00:00:00Z')), [], 'not a series');
 });

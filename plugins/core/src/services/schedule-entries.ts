@@ -1,86 +1,73 @@
 // PSA schedule entries. Every write appends schedule_entry.created|updated|deleted to the outbox
-// in the same transaction, which is what calendar sync listens to.
+// in the same transaction, which is what calendar sync listens to. A series' exceptions (cancelled
+// and overridden occurrences) live in series-exceptions.ts.
 import { sql } from 'kysely';
 import { forTenant, type Db } from '../tenancy.js';
-import { BadRequest, Conflict, NotFound } from '../errors.js';
-import { appendEvent } from './outbox.js';
+import { BadRequest, Conflict } from '../errors.js';
 import { recursWithin } from './recurrence-expansion.js';
 import { recurrenceProblem } from './recurrence-subset.js';
+import { cancelOccurrence, dropOverrides } from './series-exceptions.js';
 import {
-  timeProblems,
-  type ScheduleEntry,
-  type ScheduleEntryInput,
-  type ScheduleEntryListQuery,
-  type ScheduleEntryPatch,
-} from '../schemas/schedule-entries.js';
+  appendScheduleEvent,
+  assertAssignable,
+  getScheduleEntry,
+  insertEntry,
+  lockEntry,
+  replaceAssignees,
+  selectEntries,
+  toScheduleEntry,
+  toTimestamp,
+  type Row,
+} from './schedule-entry-rows.js';
+import { timeProblems, type ScheduleEntry, type ScheduleEntryInput, type ScheduleEntryListQuery, type ScheduleEntryPatch } from '../schemas/schedule-entries.js';
 
-// All-day entries are stored as UTC midnights of their (exclusive-end) dates.
-const toTimestamp = (value: string, allDay: boolean) => (allDay ? new Date(`${value}T00:00:00Z`) : new Date(value));
+export { getScheduleEntry, toScheduleEntry };
 
-// The list is the busiest read in the product, so PostgreSQL formats timestamps as the API's ISO
-// strings (or dates for all-day entries) and joins assignee ids as text: no Date parsing and
-// re-formatting, and no array parsing, per row in Node (measured: ~2x throughput, BENCHMARKS.md).
-const iso = (column: string) => sql<string>`to_char(${sql.ref(column)} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-const startOrEnd = (column: string) =>
-  sql<string>`case when schedule_entries.is_all_day then to_char(${sql.ref(column)} at time zone 'UTC', 'YYYY-MM-DD') else ${iso(column)} end`;
+type ListRow = Row & { overriddenStarts: string };
 
-function selectEntries(db: Db, tenantId: string) {
-  return forTenant(db, tenantId)
-    .selectFrom('schedule_entries')
-    .select([
-      'schedule_entries.id',
-      'schedule_entries.title',
-      'schedule_entries.notes',
-      startOrEnd('schedule_entries.starts_at').as('start'),
-      startOrEnd('schedule_entries.ends_at').as('end'),
-      'schedule_entries.time_zone as timeZone',
-      'schedule_entries.is_all_day as allDay',
-      'schedule_entries.recurrence',
-      'schedule_entries.work_item_type as workItemType',
-      'schedule_entries.work_item_id as workItemId',
-      sql<string>`array_to_string(array(select a.user_id from schedule_entry_assignees a where a.schedule_entry_id = schedule_entries.id order by a.user_id), ',')`.as(
-        'assigneeIds',
-      ),
-      'schedule_entries.version',
-      iso('schedule_entries.created_at').as('createdAt'),
-      iso('schedule_entries.updated_at').as('updatedAt'),
-    ]);
-}
-
-type Row = Omit<ScheduleEntry, 'assigneeIds'> & { assigneeIds: string };
-
-export const toScheduleEntry = (row: Row): ScheduleEntry => ({ ...row, assigneeIds: row.assigneeIds ? row.assigneeIds.split(',') : [] });
-
-async function findEntry(db: Db, tenantId: string, id: string): Promise<Row | undefined> {
-  return selectEntries(db, tenantId).where('schedule_entries.id', '=', id).executeTakeFirst();
-}
-
-export async function getScheduleEntry(db: Db, tenantId: string, id: string) {
-  const row = await findEntry(db, tenantId, id);
-  if (!row) throw new NotFound('Schedule entry');
-  return toScheduleEntry(row);
-}
-
-/** Does a row overlap [from, to)? A series does when one of its occurrences does (bounded expansion). */
-function withinWindow(row: Row, from: Date, to: Date | undefined): boolean {
+/**
+ * Does a row overlap [from, to)? A series does when one of its occurrences does (bounded
+ * expansion); its cancelled and overridden occurrences are not occurrences any more.
+ */
+function withinWindow(row: ListRow, from: Date, to: Date | undefined): boolean {
   if (!row.recurrence) return true;
+  const skipped = [row.excludedStarts, row.overriddenStarts].flatMap((list) => (list ? list.split(',') : []));
   const series = {
     startsAt: toTimestamp(row.start, row.allDay),
     endsAt: toTimestamp(row.end, row.allDay),
     timeZone: row.timeZone,
     allDay: row.allDay,
     rule: row.recurrence,
+    skip: new Set(skipped.map((start) => toTimestamp(start, row.allDay).getTime())),
   };
   return recursWithin(series, from, to);
 }
+
+// A series' overridden original starts, in the form of its start, for the window check only: an
+// index-only lookup, and only for series rows.
+const overriddenStarts = sql<string>`case when schedule_entries.recurrence is null then '' else array_to_string(array(select case when schedule_entries.is_all_day then to_char(o.original_start at time zone 'UTC', 'YYYY-MM-DD') else to_char(o.original_start at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') end from schedule_entries o where o.series_entry_id = schedule_entries.id), ',') end`;
+
+// An override is also listed in the window its occurrence was in, so a client expanding the series
+// there knows that occurrence moved away (the occurrence lasted as long as its series).
+const originalOccurrenceEnd = sql<Date>`schedule_entries.original_start + (select s.ends_at - s.starts_at from schedule_entries s where s.id = schedule_entries.series_entry_id)`;
 
 export async function listScheduleEntries(db: Db, tenantId: string, q: ScheduleEntryListQuery) {
   const from = q.from ? new Date(q.from) : undefined;
   const to = q.to ? new Date(q.to) : undefined;
   let base = selectEntries(db, tenantId);
-  if (to) base = base.where('schedule_entries.starts_at', '<', to);
-  // Single entries must end after `from`; a series may recur into the window, checked below.
-  if (from) base = base.where((eb) => eb.or([eb('schedule_entries.ends_at', '>', from), eb('schedule_entries.recurrence', 'is not', null)]));
+  if (from || to) {
+    base = base.where((eb) =>
+      eb.or([
+        // Single entries overlap the window; a series may recur into it, checked below.
+        eb.and([...(to ? [eb('schedule_entries.starts_at', '<', to)] : []), ...(from ? [eb.or([eb('schedule_entries.ends_at', '>', from), eb('schedule_entries.recurrence', 'is not', null)])] : [])]),
+        eb.and([
+          eb('schedule_entries.series_entry_id', 'is not', null),
+          ...(to ? [eb('schedule_entries.original_start', '<', to)] : []),
+          ...(from ? [eb(originalOccurrenceEnd, '>', from)] : []),
+        ]),
+      ]),
+    );
+  }
   if (q.assigneeId) {
     const assigneeId = q.assigneeId;
     base = base.where((eb) =>
@@ -104,41 +91,9 @@ export async function listScheduleEntries(db: Db, tenantId: string, q: ScheduleE
   }
   // Series are checked for an occurrence inside the window, each check bounded (recurrence-expansion.ts);
   // every candidate row is checked so that `total` and the pages stay exact.
-  const matching = (await ordered.execute()).filter((r) => withinWindow(r, from, to));
-  return { items: matching.slice(q.offset, q.offset + q.limit).map(toScheduleEntry), total: matching.length };
-}
-
-/** The outbox event calendar sync consumes: the entry as it now is and who was assigned before. */
-function appendScheduleEvent(
-  trx: Db,
-  tenantId: string,
-  action: 'created' | 'updated' | 'deleted',
-  entry: ScheduleEntry,
-  previousAssigneeIds: string[],
-  actorUserId: string | null,
-) {
-  return appendEvent(trx, {
-    tenantId,
-    type: `schedule_entry.${action}`,
-    aggregateType: 'schedule_entry',
-    aggregateId: entry.id,
-    payload: { entry, previousAssigneeIds, actorUserId },
-  });
-}
-
-async function assertAssignable(db: Db, tenantId: string, userIds: string[]) {
-  if (userIds.length === 0) return;
-  const found = await forTenant(db, tenantId)
-    .selectFrom('users')
-    .select('id')
-    .where('id', 'in', userIds)
-    .where('user_type', '=', 'internal')
-    .where('is_active', '=', true)
-    .execute();
-  const unknown = userIds.filter((id) => !found.some((u) => u.id === id));
-  if (unknown.length) {
-    throw BadRequest.field('assigneeIds', `no active internal user with id ${unknown.join(', ')}`);
-  }
+  const rows = await ordered.select(overriddenStarts.as('overriddenStarts')).execute();
+  const matching = rows.filter((r) => withinWindow(r, from, to));
+  return { items: matching.slice(q.offset, q.offset + q.limit).map(({ overriddenStarts: _, ...row }) => toScheduleEntry(row)), total: matching.length };
 }
 
 /** Calendar imports and conflict merges reach the services without the route's schema. */
@@ -147,63 +102,42 @@ function assertSupportedRecurrence(rule: string | null | undefined) {
   if (problem) throw BadRequest.field('recurrence', problem);
 }
 
-/**
- * Locks the entry's row, then reads it in a new statement: concurrent writers of one entry queue
- * here, and the one that waited sees the winner's commit (the version it bumped, or no row at all).
- * Callers pass a transaction (typed Db because calendar sync hands its transactions on as Db).
- */
-async function lockEntry(trx: Db, tenantId: string, id: string): Promise<Row> {
-  const locked = await forTenant(trx, tenantId).selectFrom('schedule_entries').select('id').where('id', '=', id).forUpdate().executeTakeFirst();
-  const row = locked && (await findEntry(trx, tenantId, id));
-  if (!row) throw new NotFound('Schedule entry');
-  return row;
-}
-
-async function replaceAssignees(trx: Db, tenantId: string, entryId: string, userIds: string[]) {
-  const scope = forTenant(trx, tenantId);
-  await scope.deleteFrom('schedule_entry_assignees').where('schedule_entry_id', '=', entryId).execute();
-  if (userIds.length) {
-    await scope.insertInto('schedule_entry_assignees', userIds.map((user_id) => ({ schedule_entry_id: entryId, user_id }))).execute();
-  }
-}
-
 export async function createScheduleEntry(trx: Db, tenantId: string, actorUserId: string | null, input: ScheduleEntryInput) {
   assertSupportedRecurrence(input.recurrence);
-  await assertAssignable(trx, tenantId, input.assigneeIds);
-  const { id } = await forTenant(trx, tenantId)
-    .insertInto('schedule_entries', {
-      title: input.title,
-      notes: input.notes ?? null,
-      starts_at: toTimestamp(input.start, input.allDay),
-      ends_at: toTimestamp(input.end, input.allDay),
-      time_zone: input.timeZone,
-      is_all_day: input.allDay,
-      recurrence: input.recurrence ?? null,
-      work_item_type: input.workItemType,
-      work_item_id: input.workItemId ?? null,
-      created_by: actorUserId,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  await replaceAssignees(trx, tenantId, id, input.assigneeIds);
-  const entry = await getScheduleEntry(trx, tenantId, id);
-  await appendScheduleEvent(trx, tenantId, 'created', entry, [], actorUserId);
-  return entry;
+  return insertEntry(trx, tenantId, actorUserId, input);
 }
 
+/** Do two versions of a series recur at different times? Then its exceptions no longer line up. */
+function timesChanged(before: ScheduleEntry, after: ScheduleEntry): boolean {
+  const instant = (e: ScheduleEntry, field: 'start' | 'end') => toTimestamp(e[field], e.allDay).getTime();
+  return (
+    instant(before, 'start') !== instant(after, 'start') ||
+    instant(before, 'end') !== instant(after, 'end') ||
+    before.timeZone !== after.timeZone ||
+    before.allDay !== after.allDay ||
+    (before.recurrence ?? null) !== (after.recurrence ?? null)
+  );
+}
+
+/**
+ * Updates an entry. A series whose times or rule change loses its exceptions (overrides deleted,
+ * cancellations forgotten), as Outlook does; title, notes, assignees and work item keep them.
+ */
 export async function updateScheduleEntry(trx: Db, tenantId: string, actorUserId: string | null, id: string, patch: ScheduleEntryPatch) {
   assertSupportedRecurrence(patch.recurrence);
-  const current = await lockEntry(trx, tenantId, id);
-  if (patch.expectedVersion !== undefined && patch.expectedVersion !== current.version) {
+  const before = await lockEntry(trx, tenantId, id);
+  if (patch.expectedVersion !== undefined && patch.expectedVersion !== before.version) {
     throw new Conflict('This schedule entry was changed by someone else. Reload it and try again.', {
-      currentVersion: current.version,
+      currentVersion: before.version,
     });
   }
-  const before = toScheduleEntry(current);
+  if (before.seriesEntryId && patch.recurrence) throw BadRequest.field('recurrence', 'a changed occurrence of a series cannot repeat on its own');
   const merged = { ...before, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) } as ScheduleEntry;
   const problems = timeProblems(merged);
   if (problems.length) throw BadRequest.fields(problems);
   if (patch.assigneeIds) await assertAssignable(trx, tenantId, patch.assigneeIds);
+  const dropping = before.recurrence !== null && timesChanged(before, merged);
+  if (dropping) await dropOverrides(trx, tenantId, actorUserId, id);
   await forTenant(trx, tenantId)
     .updateTable('schedule_entries')
     .set({
@@ -216,6 +150,7 @@ export async function updateScheduleEntry(trx: Db, tenantId: string, actorUserId
       recurrence: merged.recurrence,
       work_item_type: merged.workItemType,
       work_item_id: merged.workItemId,
+      ...(dropping ? { excluded_starts: [] } : {}),
       version: sql`version + 1`,
       updated_at: sql`now()`,
     })
@@ -227,11 +162,21 @@ export async function updateScheduleEntry(trx: Db, tenantId: string, actorUserId
   return entry;
 }
 
-/** Concurrent deletes of one entry: the first wins, the others wait for it and then answer 404. */
+/**
+ * Concurrent deletes of one entry: the first wins, the others wait for it and then answer 404.
+ * Deleting an overridden occurrence cancels that occurrence of its series, as in a calendar.
+ */
 export async function deleteScheduleEntry(trx: Db, tenantId: string, actorUserId: string | null, id: string) {
+  // Read without a lock first: an override's series is locked before the override, as everywhere.
+  const target = await getScheduleEntry(trx, tenantId, id);
+  if (target.seriesEntryId && target.originalStart) {
+    await cancelOccurrence(trx, tenantId, actorUserId, target.seriesEntryId, target.originalStart);
+    return;
+  }
   const current = await lockEntry(trx, tenantId, id);
+  // Its overrides would go by cascade; deleting them first gives each its deleted event.
+  if (current.recurrence) await dropOverrides(trx, tenantId, actorUserId, id);
   await forTenant(trx, tenantId).deleteFrom('schedule_entries').where('id', '=', id).execute();
   // The entry is gone after this commit, so the event carries its last state.
-  const entry = toScheduleEntry(current);
-  await appendScheduleEvent(trx, tenantId, 'deleted', entry, entry.assigneeIds, actorUserId);
+  await appendScheduleEvent(trx, tenantId, 'deleted', current, current.assigneeIds, actorUserId);
 }

@@ -1,6 +1,6 @@
 import t from 'tap';
 import type { ScheduleEntry } from './api/schedule-entry.ts';
-import { layoutWeek, weekFromParam, weekWindow } from './week.ts';
+import { firstOccurrences, layoutWeek, weekFromParam, weekWindow } from './week.ts';
 
 const entry = (over: Partial<ScheduleEntry>): ScheduleEntry => ({
   id: 'e1',
@@ -11,6 +11,9 @@ const entry = (over: Partial<ScheduleEntry>): ScheduleEntry => ({
   timeZone: 'America/Chicago',
   allDay: false,
   recurrence: null,
+  seriesEntryId: null,
+  originalStart: null,
+  excludedStarts: [],
   workItemType: 'ad_hoc',
   workItemId: null,
   assigneeIds: [],
@@ -48,4 +51,27 @@ t.test('cards go on the viewer’s local day, with ids unique on the page', asyn
   t.same(layout.unplaced.map((e) => e.id), ['rich']);
   const all = [...layout.byDay.values()].flat().map((p) => p.domId);
   t.equal(new Set(all).size, all.length);
+});
+
+t.test('a cancelled occurrence is gone and a changed one shows in its place', async (t) => {
+  const week = weekWindow('2026-03-02', 'UTC');
+  const series = entry({ id: 's', title: 'Standup', start: '2026-03-02T09:00:00.000Z', end: '2026-03-02T09:15:00.000Z', timeZone: 'UTC', recurrence: 'FREQ=DAILY' });
+  const cancelled = { ...series, excludedStarts: ['2026-03-03T09:00:00.000Z'] };
+  const moved = entry({ id: 'o', title: 'Standup (late)', start: '2026-03-04T15:00:00.000Z', end: '2026-03-04T15:15:00.000Z', timeZone: 'UTC', seriesEntryId: 's', originalStart: '2026-03-04T09:00:00.000Z' });
+  const layout = layoutWeek([cancelled, moved], week, 'UTC');
+  const shown = (day: string) => layout.byDay.get(day)!.map((p) => `${p.entry.id} ${p.occurrence.start}`);
+  t.same(shown('2026-03-02'), ['s 2026-03-02T09:00:00.000Z']);
+  t.same(shown('2026-03-03'), [], 'cancelled');
+  t.same(shown('2026-03-04'), ['o 2026-03-04T15:00:00.000Z'], 'the change replaces the occurrence');
+  t.same(shown('2026-03-05'), ['s 2026-03-05T09:00:00.000Z']);
+
+  // Moved to another week: listed here only so that its occurrence is skipped.
+  const away = { ...moved, start: '2026-03-10T15:00:00.000Z', end: '2026-03-10T15:15:00.000Z' };
+  const elsewhere = layoutWeek([series, away], week, 'UTC');
+  t.same(elsewhere.byDay.get('2026-03-04')!.map((p) => p.entry.id), [], 'the moved occurrence leaves its day empty');
+  t.same(firstOccurrences([series, away], week, 'UTC').map((r) => r.entry.id), ['s'], 'and no list row');
+
+  const allDay = entry({ id: 'd', allDay: true, start: '2026-03-02', end: '2026-03-03', timeZone: 'UTC', recurrence: 'FREQ=DAILY', excludedStarts: ['2026-03-04'] });
+  t.same(layoutWeek([allDay], week, 'UTC').byDay.get('2026-03-04'), [], 'all-day series are cancelled by date');
+  t.equal(layoutWeek([allDay], week, 'UTC').byDay.get('2026-03-05')!.length, 1);
 });

@@ -66,12 +66,27 @@ function daysOf(entry: ScheduleEntry, occurrence: Occurrence, week: WeekWindow, 
 
 const sortKey = (p: Placement) => (p.entry.allDay ? Number.NEGATIVE_INFINITY : Date.parse(p.occurrence.start));
 
+/**
+ * The occurrences of each entry this week that are still occurrences: a series loses the ones it
+ * cancelled and the ones a changed occurrence replaced (the API lists such an override in the
+ * week its occurrence was in too, so it is here whenever it matters). Null: a rule too rich to expand.
+ */
+function occurrencesShown(entries: ScheduleEntry[], week: WeekWindow): (entry: ScheduleEntry) => Occurrence[] | null {
+  const replaced = new Set(entries.flatMap((e) => (e.seriesEntryId && e.originalStart ? [`${e.seriesEntryId} ${e.originalStart}`] : [])));
+  return (entry) => {
+    const occurrences = occurrencesWithin(entry, week.fromMs, week.toMs);
+    if (!occurrences || !entry.recurrence) return occurrences;
+    return occurrences.filter((o) => !entry.excludedStarts.includes(o.start) && !replaced.has(`${entry.id} ${o.start}`));
+  };
+}
+
 export function layoutWeek(entries: ScheduleEntry[], week: WeekWindow, timeZone = browserTimeZone()): WeekLayout {
   const byDay = new Map<string, Placement[]>(week.days.map((d) => [d, []]));
   const unplaced: ScheduleEntry[] = [];
+  const shown = occurrencesShown(entries, week);
   for (const entry of entries) {
     // A rule too rich to expand still shows its first occurrence if that falls in this week.
-    const occurrences = occurrencesWithin(entry, week.fromMs, week.toMs) ?? occurrencesWithin({ ...entry, recurrence: null }, week.fromMs, week.toMs)!;
+    const occurrences = shown(entry) ?? occurrencesWithin({ ...entry, recurrence: null }, week.fromMs, week.toMs)!;
     if (occurrences.length === 0 && entry.recurrence) unplaced.push(entry);
     const used = new Set<string>();
     for (const occurrence of occurrences) {
@@ -96,7 +111,11 @@ export function firstOccurrences(
   week: WeekWindow,
   timeZone = browserTimeZone(),
 ): { entry: ScheduleEntry; occurrence: Occurrence | null }[] {
-  const rows = entries.map((entry) => ({ entry, occurrence: occurrencesWithin(entry, week.fromMs, week.toMs)?.[0] ?? null }));
+  const shown = occurrencesShown(entries, week);
+  const rows = entries
+    .map((entry) => ({ entry, occurrence: shown(entry)?.[0] ?? null }))
+    // A changed occurrence moved to another week is listed here only so its series skips it.
+    .filter((r) => r.occurrence || (r.entry.recurrence && shown(r.entry) === null));
   const startOf = (r: (typeof rows)[number]) => {
     const start = r.occurrence?.start ?? r.entry.start;
     return r.entry.allDay ? midnight(start, timeZone) : Date.parse(start);

@@ -12,6 +12,11 @@ export interface ScheduleEntry {
   allDay: boolean;
   /** An RRULE body such as `FREQ=WEEKLY;BYDAY=MO`; the entry is then the first of a series. */
   recurrence: string | null;
+  /** On a changed occurrence of a series: the series, and the start the occurrence had per its rule. */
+  seriesEntryId: string | null;
+  originalStart: string | null;
+  /** On a series: the original starts of its cancelled occurrences, in the form of `start`. */
+  excludedStarts: string[];
   workItemType: string;
   workItemId: string | null;
   assigneeIds: string[];

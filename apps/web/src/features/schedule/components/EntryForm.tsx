@@ -5,6 +5,7 @@ import { useQueryClient, type UseQueryResult } from '@tanstack/react-query';
 import { Field } from '../../../components/states.tsx';
 import { ApiError, messageOf } from '../../../lib/api.ts';
 import { useCreateScheduleEntry } from '../api/create-schedule-entry.ts';
+import { useOverrideOccurrence } from '../api/override-occurrence.ts';
 import { scheduleEntryQuery } from '../api/get-schedule-entry.ts';
 import type { ScheduleUser } from '../api/get-users.ts';
 import { scheduleKeys } from '../api/keys.ts';
@@ -50,6 +51,8 @@ const timeOf = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart
 
 export function EntryForm(props: {
   target: EntryDialogTarget;
+  /** Set when the form changes one occurrence of a series: saving creates or updates its override. */
+  occurrenceOf?: { seriesId: string; originalStart: string };
   users: UseQueryResult<{ items: ScheduleUser[] }>;
   onSaved: () => void;
   onCancel: () => void;
@@ -67,7 +70,10 @@ export function EntryForm(props: {
   const [reloading, setReloading] = useState(false);
   const create = useCreateScheduleEntry();
   const update = useUpdateScheduleEntry();
-  const pending = create.isPending || update.isPending;
+  const override = useOverrideOccurrence();
+  const pending = create.isPending || update.isPending || override.isPending;
+  // One occurrence (new or already changed) cannot repeat on its own.
+  const isOccurrence = Boolean(props.occurrenceOf || base?.seriesEntryId);
 
   const change = (patch: Partial<EntryFormValues>, ...fields: EntryFormField[]) => {
     setValues((v) => ({ ...v, ...patch }));
@@ -97,6 +103,10 @@ export function EntryForm(props: {
     showErrors(found);
     if (Object.keys(found).length) return;
     if (!base) return create.mutate(entryInput(values), { onSuccess: props.onSaved, onError });
+    if (props.occurrenceOf) {
+      const { recurrence: _, ...change } = entryInput(values);
+      return override.mutate({ ...props.occurrenceOf, change }, { onSuccess: props.onSaved, onError });
+    }
     const patch = entryPatch(values, base);
     if (Object.keys(patch).length === 1) return props.onSaved(); // only expectedVersion: nothing changed
     update.mutate({ id: base.id, patch }, { onSuccess: props.onSaved, onError });
@@ -216,21 +226,23 @@ export function EntryForm(props: {
             ))}
           </select>
         </Field>
-        <Field
-          id="entry-form-recurrence"
-          label="Repeats"
-          error={errors.recurrence}
-          hint={base?.recurrence ? 'Changes apply to every occurrence.' : undefined}
-        >
-          <select id="entry-form-recurrence" value={values.recurrence} onChange={(e) => change({ recurrence: e.target.value as RecurrencePreset }, 'recurrence')}>
-            <option value="none">Does not repeat</option>
-            <option value="daily">Daily</option>
-            <option value="weekly">{parseDateKey(firstDay) ? `Weekly on ${formatWeekday(firstDay)}` : 'Weekly on this weekday'}</option>
-            <option value="weekdays">Every weekday (Mon–Fri)</option>
-            <option value="monthly">{parseDateKey(firstDay) ? `Monthly on day ${parseDateKey(firstDay)!.day}` : 'Monthly'}</option>
-            {customRule && <option value="custom">Custom: {describeRule(customRule)}</option>}
-          </select>
-        </Field>
+        {!isOccurrence && (
+          <Field
+            id="entry-form-recurrence"
+            label="Repeats"
+            error={errors.recurrence}
+            hint={base?.recurrence ? 'Changes apply to every occurrence; new times or a new rule also undo changed and cancelled occurrences.' : undefined}
+          >
+            <select id="entry-form-recurrence" value={values.recurrence} onChange={(e) => change({ recurrence: e.target.value as RecurrencePreset }, 'recurrence')}>
+              <option value="none">Does not repeat</option>
+              <option value="daily">Daily</option>
+              <option value="weekly">{parseDateKey(firstDay) ? `Weekly on ${formatWeekday(firstDay)}` : 'Weekly on this weekday'}</option>
+              <option value="weekdays">Every weekday (Mon–Fri)</option>
+              <option value="monthly">{parseDateKey(firstDay) ? `Monthly on day ${parseDateKey(firstDay)!.day}` : 'Monthly'}</option>
+              {customRule && <option value="custom">Custom: {describeRule(customRule)}</option>}
+            </select>
+          </Field>
+        )}
       </div>
 
       <fieldset className="entry-form-assignees" aria-describedby={errors.assigneeIds ? 'entry-form-assignees-error' : undefined}>

@@ -3,11 +3,11 @@ import { useMemo } from 'react';
 import type { ScheduleUser } from '../api/get-users.ts';
 import type { ScheduleEntry } from '../api/schedule-entry.ts';
 import { assigneeNames, formatDayHeading, formatInEntryZone, formatWhen } from '../entry-display.ts';
-import { describeRule } from '../recurrence.ts';
+import { describeRule, type Occurrence } from '../recurrence.ts';
 import { firstOccurrences, type WeekWindow } from '../week.ts';
 import { browserTimeZone, dateKeyAt } from '../zoned-time.ts';
 
-export function ScheduleList(props: { week: WeekWindow; entries: ScheduleEntry[]; usersById: Map<string, ScheduleUser>; onOpen: (entry: ScheduleEntry) => void }) {
+export function ScheduleList(props: { week: WeekWindow; entries: ScheduleEntry[]; usersById: Map<string, ScheduleUser>; onOpen: (entry: ScheduleEntry, occurrence?: Occurrence) => void }) {
   const rows = useMemo(() => firstOccurrences(props.entries, props.week), [props.entries, props.week]);
   return (
     <ul className="schedule-list">
@@ -18,7 +18,7 @@ export function ScheduleList(props: { week: WeekWindow; entries: ScheduleEntry[]
         const ownZone = formatInEntryZone(entry, shown);
         return (
           <li key={entry.id}>
-            <button id={`schedule-entry-${entry.id}`} type="button" className="schedule-row" onClick={() => props.onOpen(entry)}>
+            <button id={`schedule-entry-${entry.id}`} type="button" className="schedule-row" onClick={() => props.onOpen(entry, occurrence ?? undefined)}>
               <span className="schedule-row-day">{occurrence ? formatDayHeading(day) : `Since ${formatDayHeading(day)}`}</span>
               <span className="schedule-row-when">
                 {formatWhen(entry, shown, occurrence ? undefined : day)}
@@ -27,6 +27,7 @@ export function ScheduleList(props: { week: WeekWindow; entries: ScheduleEntry[]
               <span className="schedule-row-title">
                 {entry.title}
                 {entry.recurrence && <span className="schedule-badge">{describeRule(entry.recurrence)}</span>}
+                {entry.seriesEntryId && <span className="schedule-badge">Changed occurrence</span>}
               </span>
               <span className="schedule-row-people muted">{people || 'Unassigned'}</span>
             </button>

@@ -7,6 +7,7 @@ import { SCHEDULE_PAGE_LIMIT, useScheduleEntries } from '../api/get-schedule-ent
 import { useUsers, type ScheduleUser } from '../api/get-users.ts';
 import type { ScheduleEntry } from '../api/schedule-entry.ts';
 import { formatWeekRange } from '../entry-display.ts';
+import type { Occurrence } from '../recurrence.ts';
 import { mondayOf, todayKey, weekFromParam, weekWindow } from '../week.ts';
 import { addDays } from '../zoned-time.ts';
 import { EntryDialog, type EntryDialogTarget } from './EntryDialog.tsx';
@@ -36,7 +37,7 @@ export function SchedulePage() {
     const query = params.toString();
     navigate(query ? `${path}?${query}` : path, { replace: true });
   };
-  const openEntry = (entry: ScheduleEntry) => setTarget({ mode: 'edit', entry });
+  const openEntry = (entry: ScheduleEntry, occurrence?: Occurrence) => setTarget({ mode: 'edit', entry, occurrence });
   const newEntryDate = week.days.includes(today) ? today : monday;
 
   let content;

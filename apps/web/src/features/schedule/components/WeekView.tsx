@@ -3,7 +3,7 @@ import { useMemo } from 'react';
 import type { ScheduleUser } from '../api/get-users.ts';
 import type { ScheduleEntry } from '../api/schedule-entry.ts';
 import { assigneeNames, formatDayHeading, formatLongDate, formatWhen } from '../entry-display.ts';
-import { describeRule } from '../recurrence.ts';
+import { describeRule, type Occurrence } from '../recurrence.ts';
 import { layoutWeek, type Placement, type WeekWindow } from '../week.ts';
 
 export function WeekView(props: {
@@ -11,7 +11,7 @@ export function WeekView(props: {
   today: string;
   entries: ScheduleEntry[];
   usersById: Map<string, ScheduleUser>;
-  onOpen: (entry: ScheduleEntry) => void;
+  onOpen: (entry: ScheduleEntry, occurrence: Occurrence) => void;
   onShowList: () => void;
 }) {
   const layout = useMemo(() => layoutWeek(props.entries, props.week), [props.entries, props.week]);
@@ -55,16 +55,29 @@ export function WeekView(props: {
   );
 }
 
-function EntryCard({ placement, usersById, onOpen }: { placement: Placement; usersById: Map<string, ScheduleUser>; onOpen: (entry: ScheduleEntry) => void }) {
+function EntryCard({
+  placement,
+  usersById,
+  onOpen,
+}: {
+  placement: Placement;
+  usersById: Map<string, ScheduleUser>;
+  onOpen: (entry: ScheduleEntry, occurrence: Occurrence) => void;
+}) {
   const { entry, occurrence, day } = placement;
   const people = assigneeNames(entry.assigneeIds, usersById);
   return (
-    <button id={placement.domId} type="button" className="schedule-entry" data-all-day={entry.allDay || undefined} onClick={() => onOpen(entry)}>
+    <button id={placement.domId} type="button" className="schedule-entry" data-all-day={entry.allDay || undefined} onClick={() => onOpen(entry, occurrence)}>
       <span className="schedule-entry-when">{formatWhen(entry, occurrence, day)}</span>
       <span className="schedule-entry-title">{entry.title}</span>
       {entry.recurrence && (
         <span className="schedule-badge" title={describeRule(entry.recurrence)}>
           Repeats
+        </span>
+      )}
+      {entry.seriesEntryId && (
+        <span className="schedule-badge" title="One occurrence of a repeating entry, changed on its own">
+          Changed occurrence
         </span>
       )}
       {people && <span className="schedule-entry-people">{people}</span>}
