@@ -26,7 +26,7 @@ const fakeTest = { teardown: (fn: () => unknown) => cleanups.push(fn) } as unkno
 let peakRss = 0;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
 
-const [google, microsoft] = await Promise.all([startGoogleEmulator(), startMicrosoftEmulator()]);
+const [google, microsoft] = await Promise.all([startGoogleEmulator({ allowHttpWebhooks: true }), startMicrosoftEmulator({ allowHttpWebhooks: true })]);
 cleanups.push(() => google.close(), () => microsoft.close());
 const ctx = await startCalendarApp(fakeTest, { google, microsoft }, {});
 // The jobs this app would run are not wanted here: the services are measured directly.
@@ -52,7 +52,7 @@ const adapterFor = createAdapterFactory({
   publicUrl: ctx.publicUrl,
   resolveMicrosoft: async () => null,
 });
-const notifications = { notify: async () => undefined, resolve: async () => undefined };
+const notifications = { notify: async () => undefined, notifyAdmins: async () => undefined, resolve: async () => undefined };
 const calls = () => Object.entries(google.controls.counts()).filter(([k]) => k.includes('/calendar/v3/')).reduce((n, [, v]) => n + v, 0);
 
 google.controls.setLatency(LATENCY);

@@ -93,14 +93,15 @@ function summarize(changes: number, issueMs: number, wallMs: number, byEndpoint:
 }
 
 async function runOnce(provider: Provider, run: number): Promise<RunResult> {
-  const [google, microsoft] = await Promise.all([startGoogleEmulator(), startMicrosoftEmulator()]);
+  // Loopback mode on both sides: the app opens its watch channels on an http PUBLIC_URL, as before.
+  const [google, microsoft] = await Promise.all([startGoogleEmulator({ allowHttpWebhooks: true }), startMicrosoftEmulator({ allowHttpWebhooks: true })]);
   const emulators: Emulators = { google, microsoft };
   let ctx: TestApp | undefined;
   try {
     ctx = await buildTestApp({
       edition: 'ee',
       runWorkers: true,
-      env: { PUBLIC_URL, LOG_LEVEL: 'warn', MICROSOFT_LOGIN_URL: microsoft.url, MICROSOFT_GRAPH_URL: microsoft.url, GOOGLE_ACCOUNTS_URL: google.url, GOOGLE_OAUTH2_URL: google.url, GOOGLE_API_URL: google.url },
+      env: { PUBLIC_URL, SWITCHBOARD_ALLOW_LOOPBACK_PROVIDERS: 'true', LOG_LEVEL: 'warn', MICROSOFT_LOGIN_URL: microsoft.url, MICROSOFT_GRAPH_URL: microsoft.url, GOOGLE_ACCOUNTS_URL: google.url, GOOGLE_OAUTH2_URL: google.url, GOOGLE_API_URL: google.url },
     });
     const { db } = ctx;
     const tenant = await setupTenant(ctx, emulators, `bench-${provider}-${run}`);

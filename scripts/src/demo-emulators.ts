@@ -86,10 +86,11 @@ export interface DemoEmulators {
 /** Starts and seeds both emulators on loopback; port 0 picks a free port (tests). */
 export async function startDemoEmulators(opts: { publicUrl: string; googlePort: number; microsoftPort: number }): Promise<DemoEmulators> {
   // The Google seed is re-applied after every emulator reset, too.
-  const google = await startGoogleEmulator({ port: opts.googlePort, seed: googleSeed(opts.publicUrl) });
+  // Loopback mode: the demo serves Switchboard over http, whose webhooks real Google and Graph refuse.
+  const google = await startGoogleEmulator({ port: opts.googlePort, seed: googleSeed(opts.publicUrl), allowHttpWebhooks: true });
   let microsoft: MicrosoftEmulator;
   try {
-    microsoft = await startMicrosoftEmulator({ port: opts.microsoftPort });
+    microsoft = await startMicrosoftEmulator({ port: opts.microsoftPort, allowHttpWebhooks: true });
   } catch (err) {
     await google.close();
     throw err;

@@ -38,6 +38,19 @@ export class Controls {
   private requestCounts = new Map<string, number>();
   private drops = 0;
   private duplicates = 0;
+  private clockOffsetMs = 0;
+
+  /**
+   * The emulator's clock: `base` moved on by every `advanceClock`. Token lifetimes and expiries are
+   * measured on it, so a test can let a refresh token age for months in a moment.
+   */
+  clock(base: () => number): () => number {
+    return () => base() + this.clockOffsetMs;
+  }
+
+  advanceClock(seconds: number): void {
+    this.clockOffsetMs += seconds * 1000;
+  }
 
   /** Add a failure rule; rules are matched in insertion order. */
   inject(rule: FaultRule): void {
@@ -104,8 +117,9 @@ export class Controls {
     return null;
   }
 
-  /** Forget faults, latency, counts and notification faults. */
+  /** Forget faults, latency, counts, notification faults and clock advances. */
   reset(): void {
+    this.clockOffsetMs = 0;
     this.rules = [];
     this.latencyMs = 0;
     this.requestCounts = new Map();
@@ -118,7 +132,7 @@ const CONTROL_PREFIX = '/_emulator';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Count, delay and fail provider requests, and expose `/_emulator/{reset,faults,latency,requests,notifications}`.
+ * Count, delay and fail provider requests, and expose `/_emulator/{reset,faults,latency,requests,notifications,clock}`.
  * `onReset` clears the emulator's own state (events, tokens, channels) when `/_emulator/reset` is called.
  */
 export function registerControls(
@@ -175,6 +189,14 @@ export function registerControls(
     return { ok: true };
   });
   app.get(`${CONTROL_PREFIX}/requests`, async () => controls.counts());
+  app.post<{ Body: { advanceSeconds?: unknown } }>(`${CONTROL_PREFIX}/clock`, async (request, reply) => {
+    const seconds = request.body?.advanceSeconds;
+    if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds <= 0) {
+      return reply.code(400).send({ error: '`advanceSeconds` must be a positive number: the clock only moves forward.' });
+    }
+    controls.advanceClock(seconds);
+    return { ok: true };
+  });
   app.post<{ Body: { drop?: number; duplicate?: number } }>(`${CONTROL_PREFIX}/notifications`, async (request) => {
     controls.dropNotifications(Number(request.body?.drop ?? 0));
     controls.duplicateNotifications(Number(request.body?.duplicate ?? 0));

@@ -97,6 +97,11 @@ export class CalendarStore {
     return stored;
   }
 
+  /** Forget an event without a tombstone (Google does not keep cancelled events for ever); no notification. */
+  purge(calendarId: string, eventId: string): boolean {
+    return this.events.get(calendarId)?.delete(eventId) ?? false;
+  }
+
   reset(): void {
     this.calendars.clear();
     this.events.clear();

@@ -50,7 +50,8 @@ function conforms(t: Test, name: string, actual: unknown, f: Fixture, required =
 }
 
 const client = { clientId: 'contract.apps.googleusercontent.com', clientSecret: 'secret', redirectUri: 'http://127.0.0.1:9/cb' };
-const emulator = await startGoogleEmulator({ seed: { clients: [{ ...client, redirectUris: [client.redirectUri] }] } });
+// Loopback mode: the watch contract below names an http address.
+const emulator = await startGoogleEmulator({ seed: { clients: [{ ...client, redirectUris: [client.redirectUri] }] }, allowHttpWebhooks: true });
 t.teardown(emulator.close);
 const { calendar: api } = await connectAccount(emulator, { email: 'contract@example.com', client });
 const timed = { start: { dateTime: '2026-08-01T09:00:00+02:00', timeZone: 'Europe/Berlin' }, end: { dateTime: '2026-08-01T10:00:00+02:00', timeZone: 'Europe/Berlin' } };

@@ -1,13 +1,16 @@
 // Google-specific controls under /_emulator/google/*: seed data, make outside edits, expire or revoke
-// tokens, expire channels and read notification deliveries. Not part of Google's API.
+// tokens, expire channels, read notification deliveries and the mail guests were sent. Not part of
+// Google's API.
 import type { FastifyInstance } from 'fastify';
+import type { AttendeeMail } from './attendee-mail.js';
 import type { GoogleContext } from './context.js';
 import type { PushHub } from './push.js';
 import { applySeed, changeEvent, seedEvent, type GoogleSeed } from './seeding.js';
+import { loseCalendarState } from './state-loss.js';
 
 const PREFIX = '/_emulator/google';
 
-export function registerControlRoutes(app: FastifyInstance, context: GoogleContext, hub: PushHub): void {
+export function registerControlRoutes(app: FastifyInstance, context: GoogleContext, hub: PushHub, attendeeMail: AttendeeMail[]): void {
   app.post<{ Body: GoogleSeed }>(`${PREFIX}/seed`, async (request) => {
     applySeed(context, request.body ?? {});
     return { ok: true };
@@ -36,6 +39,10 @@ export function registerControlRoutes(app: FastifyInstance, context: GoogleConte
     changeEvent(context, request.params.calendarId, request.params.eventId, { status: 'cancelled' }),
   );
 
+  app.post<{ Body: { email?: string; revokeGrants?: boolean } }>(`${PREFIX}/lose-calendar-state`, async (request, reply) => {
+    if (!request.body?.email) return reply.code(400).send({ error: '`email` names the account whose calendar is emptied.' });
+    return loseCalendarState(context, request.body.email, { revokeGrants: request.body.revokeGrants });
+  });
   app.post(`${PREFIX}/expire-sync-tokens`, async () => {
     context.store.syncEpoch += 1;
     return { ok: true };
@@ -48,4 +55,5 @@ export function registerControlRoutes(app: FastifyInstance, context: GoogleConte
   }));
   app.post<{ Body: { id?: string } }>(`${PREFIX}/expire-channels`, async (request) => ({ expired: hub.expire(request.body?.id) }));
   app.get(`${PREFIX}/deliveries`, async () => hub.deliveries);
+  app.get(`${PREFIX}/attendee-mail`, async () => attendeeMail);
 }

@@ -79,16 +79,28 @@ export const apiErrors = {
   badRequest: (message: string) => new GoogleApiError(400, { domain: 'global', reason: 'badRequest', message }),
 };
 
-/** The body of an injected fault (see controls.ts); rate limits follow the errors guide's usageLimits rows. */
+/**
+ * The 403 errors of the errors guide by reason (same URL as above): the rate limits a client backs off
+ * from (userRateLimitExceeded, rateLimitExceeded) and those it does not (quotaExceeded: the Calendar
+ * usage limits; forbiddenForNonOrganizer; insufficientPermissions). dailyLimitExceeded is the
+ * usageLimits reason Google APIs give when a project's daily quota is spent
+ * (https://developers.google.com/calendar/api/guides/quota: "Daily billing limit").
+ */
+const FORBIDDEN: Record<string, GoogleErrorItem> = {
+  userRateLimitExceeded: { domain: 'usageLimits', reason: 'userRateLimitExceeded', message: 'User Rate Limit Exceeded' },
+  rateLimitExceeded: { domain: 'usageLimits', reason: 'rateLimitExceeded', message: 'Rate Limit Exceeded' },
+  quotaExceeded: { domain: 'usageLimits', reason: 'quotaExceeded', message: 'Calendar usage limits exceeded.' },
+  dailyLimitExceeded: { domain: 'usageLimits', reason: 'dailyLimitExceeded', message: 'Daily Limit Exceeded' },
+  forbiddenForNonOrganizer: { domain: 'calendar', reason: 'forbiddenForNonOrganizer', message: 'Shared properties can only be changed by the organizer of the event.' },
+  insufficientPermissions: apiErrors.insufficientScopes().item,
+};
+
+/** The body of an injected fault (see controls.ts); 429 and 403 follow the errors guide's rows. */
 export function renderFault(status: number, rule: Pick<FaultRule, 'reason'>): unknown {
   if (status === 429) {
     return googleError(429, { domain: 'usageLimits', reason: rule.reason ?? 'rateLimitExceeded', message: 'Rate Limit Exceeded' });
   }
-  if (status === 403 && (rule.reason === 'rateLimitExceeded' || rule.reason === 'userRateLimitExceeded' || rule.reason === 'quotaExceeded')) {
-    const message =
-      rule.reason === 'userRateLimitExceeded' ? 'User Rate Limit Exceeded' : rule.reason === 'quotaExceeded' ? 'Calendar usage limits exceeded.' : 'Rate Limit Exceeded';
-    return googleError(403, { domain: 'usageLimits', reason: rule.reason, message });
-  }
+  if (status === 403) return googleError(403, FORBIDDEN[rule.reason ?? ''] ?? { domain: 'global', reason: rule.reason ?? 'forbidden', message: 'Forbidden' });
   if (status === 401) return googleError(401, apiErrors.authError().item);
   if (status >= 500) return googleError(status, { domain: 'global', reason: rule.reason ?? 'backendError', message: 'Backend Error' });
   return googleError(status, { domain: 'global', reason: rule.reason ?? 'badRequest', message: `Injected ${status} from the emulator.` });

@@ -6,8 +6,11 @@ import type { StoredEvent } from './calendar-store.js';
 export type EventResource = StoredEvent['resource'];
 type Json = Record<string, unknown>;
 
-/** Fields the server owns; what a client sends for them is ignored. */
-const SERVER_FIELDS = ['kind', 'etag', 'htmlLink', 'created', 'updated', 'creator', 'organizer', 'id', 'hangoutLink'];
+/**
+ * Fields the server owns; what a client sends for them is ignored. An instance keeps the series it
+ * belongs to and its original start whatever a patch or update says (recurring events guide).
+ */
+const SERVER_FIELDS = ['kind', 'etag', 'htmlLink', 'created', 'updated', 'creator', 'organizer', 'id', 'hangoutLink', 'recurringEventId', 'originalStartTime'];
 
 /**
  * "characters allowed in the ID are those used in base32hex encoding, i.e. lowercase letters a-v and
@@ -131,8 +134,11 @@ export function buildPatchedEvent(before: EventResource, body: Json): EventResou
 
 /**
  * What a list shows for a deleted event: "Deleted events are only guaranteed to have the id field
- * populated" (Event.status in the reference above), so product code must not need more.
+ * populated" (Event.status in the reference above), so product code must not need more. A cancelled
+ * instance of a series also has "values for the id, recurringEventId and originalStartTime fields"
+ * (same field doc), which is how a client knows which occurrence went away.
  */
 export function tombstone(resource: EventResource): Json {
-  return { kind: 'calendar#event', etag: resource.etag, id: resource.id, status: 'cancelled' };
+  const instance = resource.recurringEventId ? { recurringEventId: resource.recurringEventId, originalStartTime: resource.originalStartTime } : {};
+  return { kind: 'calendar#event', etag: resource.etag, id: resource.id, status: 'cancelled', ...instance };
 }

@@ -6,7 +6,8 @@ import type { StoredEvent } from './calendar-store.js';
 import { authenticate, calendarFor, SCOPES, type GoogleContext } from './context.js';
 import { apiErrors } from './errors.js';
 import { buildInsertedEvent, buildPatchedEvent, buildUpdatedEvent, type EventResource } from './event-model.js';
-import { listEvents, type ListQuery } from './sync.js';
+import { cancelExceptionsOf, findEvent, isMaster } from './recurrence.js';
+import { listEvents, listInstances, type ListQuery } from './sync.js';
 
 type Body = Record<string, unknown>;
 interface EventParams {
@@ -34,7 +35,8 @@ export function registerEventRoutes(app: FastifyInstance, context: GoogleContext
   const existing = (request: FastifyRequest<{ Params: EventParams }>, scopes: string[]) => {
     const access = authenticate(context, request, scopes);
     const calendar = calendarFor(context, access, request.params.calendarId);
-    const stored = context.store.getEvent(calendar.id, request.params.eventId);
+    // An instance id of a series answers like an event; writing it stores an exception.
+    const stored = findEvent(context.store, calendar, request.params.eventId);
     if (!stored) throw apiErrors.notFound();
     return { access, calendar, stored };
   };
@@ -86,7 +88,14 @@ export function registerEventRoutes(app: FastifyInstance, context: GoogleContext
     // "410 global/deleted … delete of already-deleted event" (errors guide).
     if (stored.resource.status === 'cancelled') throw apiErrors.deleted();
     checkIfMatch(request, stored);
+    // Deleting an instance leaves a cancelled exception; deleting a series, none of its instances.
     context.store.write(calendar.id, { ...stored.resource, status: 'cancelled' } as EventResource);
+    if (isMaster(stored.resource)) cancelExceptionsOf(context.store, calendar.id, stored.resource.id);
     return reply.code(204).send();
+  });
+
+  app.get<{ Params: EventParams; Querystring: ListQuery & { originalStart?: string } }>(`${base}/:eventId/instances`, async (request) => {
+    const { calendar, stored } = existing(request, SCOPES.readEvents);
+    return listInstances(context.store, calendar, stored, request.query, context.now());
   });
 }

@@ -30,16 +30,23 @@ t.test('a 429 on a GET carries Retry-After and the usageLimits body; the client 
   });
 });
 
-t.test('403 rateLimitExceeded and userRateLimitExceeded use the usageLimits domain; a plain 403 does not', async (t) => {
-  for (const reason of ['rateLimitExceeded', 'userRateLimitExceeded']) {
-    emulator.controls.inject({ path: EVENTS_PATH, kind: 'status', status: 403, reason });
+t.test('each 403 of the errors guide comes with its real body; Retry-After when asked', async (t) => {
+  const bodies: Array<[string, string, string]> = [
+    ['userRateLimitExceeded', 'usageLimits', 'User Rate Limit Exceeded'],
+    ['rateLimitExceeded', 'usageLimits', 'Rate Limit Exceeded'],
+    ['quotaExceeded', 'usageLimits', 'Calendar usage limits exceeded.'],
+    ['dailyLimitExceeded', 'usageLimits', 'Daily Limit Exceeded'],
+    ['forbiddenForNonOrganizer', 'calendar', 'Shared properties can only be changed by the organizer of the event.'],
+    ['insufficientPermissions', 'global', 'Request had insufficient authentication scopes.'],
+    ['forbidden', 'global', 'Forbidden'],
+  ];
+  for (const [reason, domain, message] of bodies) {
+    emulator.controls.inject({ path: EVENTS_PATH, kind: 'status', status: 403, reason, retryAfterSeconds: 1.5 });
     const failed = await api.events.list({ calendarId: 'primary' }).catch((e) => e);
-    t.equal(failed.status, 403, '403 is not retried');
-    t.match(failed.response.data.error, { code: 403, errors: [{ domain: 'usageLimits', reason }] });
+    t.equal(failed.status, 403, '403 is not retried by the library');
+    t.same(failed.response.data, { error: { code: 403, message, errors: [{ domain, reason, message }], status: 'PERMISSION_DENIED' } }, reason);
+    t.equal(failed.response.headers.get('retry-after'), '1.5');
   }
-  emulator.controls.inject({ path: EVENTS_PATH, kind: 'status', status: 403, reason: 'forbiddenForNonOrganizer' });
-  const plain = await api.events.list({ calendarId: 'primary' }).catch((e) => e);
-  t.match(plain.response.data.error.errors[0], { domain: 'global', reason: 'forbiddenForNonOrganizer' });
 });
 
 t.test('a 500 on insert surfaces as backendError; the next request succeeds', async (t) => {

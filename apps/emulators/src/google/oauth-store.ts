@@ -54,13 +54,24 @@ const random = (bytes: number) => randomBytes(bytes).toString('base64url');
 /** Code lifetime: Google's codes are short-lived and single-use (web-server flow doc); 10 minutes here. */
 const CODE_LIFETIME_MS = 10 * 60 * 1000;
 
+/**
+ * A refresh token stops working when "the user has not used the refresh token for six months"
+ * (https://developers.google.com/identity/protocols/oauth2#expiration; apps in "Testing" status:
+ * seven days). Measured on the emulator clock (POST /_emulator/clock).
+ */
+const SIX_MONTHS_SECONDS = 183 * 86_400;
+
 export class OAuthStore {
   clients = new Map<string, OAuthClient>();
   accounts = new Map<string, GoogleAccount>();
   private codes = new Map<string, AuthorizationCode>();
   private grants = new Map<string, Grant>();
   private refreshIndex = new Map<string, Grant>();
+  /** When each refresh token was issued or last redeemed. */
+  private refreshLastUsed = new Map<string, number>();
   private accessTokens = new Map<string, AccessToken>();
+  /** Unused for this long, a refresh token answers invalid_grant; tests may shorten it. */
+  refreshTokenLifetimeSeconds = SIX_MONTHS_SECONDS;
 
   constructor(
     private readonly now: () => number,
@@ -123,12 +134,17 @@ export class OAuthStore {
     const token = `1//0${random(60)}`;
     grant.refreshTokens.add(token);
     this.refreshIndex.set(token, grant);
+    this.refreshLastUsed.set(token, this.now());
     return token;
   }
 
+  /** The live grant behind a refresh token, counting this as a use; null when revoked or unused too long. */
   grantOfRefreshToken(token: string): Grant | null {
     const grant = this.refreshIndex.get(token);
-    return grant && !grant.revoked ? grant : null;
+    if (!grant || grant.revoked) return null;
+    if ((this.refreshLastUsed.get(token) ?? 0) + this.refreshTokenLifetimeSeconds * 1000 <= this.now()) return null;
+    this.refreshLastUsed.set(token, this.now());
+    return grant;
   }
 
   issueAccessToken(grant: Grant, scopes = grant.scopes): AccessToken {
@@ -197,6 +213,7 @@ export class OAuthStore {
     this.codes.clear();
     this.grants.clear();
     this.refreshIndex.clear();
+    this.refreshLastUsed.clear();
     this.accessTokens.clear();
   }
 }

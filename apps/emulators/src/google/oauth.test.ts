@@ -156,3 +156,29 @@ t.test('prompt=none succeeds for a granted account and answers consent_required 
   const refused = await fetch(auth.generateAuthUrl({ scope: [CALENDAR], prompt: 'none', login_hint: 'frank@example.com' }), { redirect: 'manual' });
   t.equal(new URL(refused.headers.get('location')!).searchParams.get('error'), 'consent_required');
 });
+
+t.test('a refresh token unused for six months (emulator clock) answers invalid_grant with Google’s body; a used one lives on', async (t) => {
+  const kept = await connectAccount(emulator, { email: 'ada@example.com', client, prompt: 'consent' });
+  const idle = await connectAccount(emulator, { email: 'bob@example.com', client, prompt: 'consent' });
+  const refresh = (tokens: typeof kept.tokens) => {
+    const auth = newClient();
+    auth.setCredentials({ refresh_token: tokens.refresh_token });
+    return auth.refreshAccessToken();
+  };
+  const bad = await fetch(`${emulator.url}/_emulator/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceSeconds: -5 }) });
+  t.equal(bad.status, 400, 'the clock only moves forward');
+
+  for (let month = 0; month < 7; month++) {
+    await fetch(`${emulator.url}/_emulator/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceSeconds: 30 * 86_400 }) });
+    if (month < 5) {
+      const { credentials } = await refresh(kept.tokens);
+      t.notOk(credentials.refresh_token !== kept.tokens.refresh_token, 'Google keeps the refresh token (no rotation)');
+    }
+  }
+  // Ada's token was used five months in; two months later it is still alive. Bob's was never used.
+  t.ok((await refresh(kept.tokens)).credentials.access_token);
+  const expired = await refresh(idle.tokens).catch((e) => e);
+  t.equal(expired.status, 400);
+  t.same(expired.response.data, { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' });
+  emulator.controls.reset();
+});

@@ -18,8 +18,8 @@ export interface ChannelLimits {
   defaultTtlSeconds: number;
   /** Upper bound ("the more restrictive value is used"); Google's real cap is undocumented. */
   maxTtlSeconds: number;
-  /** Real Google demands https with a valid certificate; the emulator also takes http to these hosts. */
-  allowHttpHosts: string[];
+  /** Real Google demands https with a valid certificate; loopback/demo mode also takes http. */
+  allowHttp: boolean;
 }
 
 function checkAddress(address: string | undefined, limits: ChannelLimits): void {
@@ -31,7 +31,8 @@ function checkAddress(address: string | undefined, limits: ChannelLimits): void 
     throw apiErrors.invalid(`Invalid webhook address: ${address}`);
   }
   if (url.protocol === 'https:') return;
-  if (url.protocol === 'http:' && (limits.allowHttpHosts.includes('*') || limits.allowHttpHosts.includes(url.hostname))) return;
+  if (url.protocol === 'http:' && limits.allowHttp) return;
+  // "the URL must use HTTPS with a valid SSL certificate" (push guide); the error is what Google answers.
   throw new GoogleApiError(400, { domain: 'global', reason: 'push.webhookUrlNotHttps', message: `WebHook callback must be HTTPS: ${address}` });
 }
 

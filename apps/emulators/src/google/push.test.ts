@@ -4,7 +4,9 @@ import { startGoogleEmulator } from './server.js';
 import { connectAccount } from './testing.js';
 
 const client = { clientId: 'push-test.apps.googleusercontent.com', clientSecret: 'secret', redirectUri: 'http://127.0.0.1:9/cb' };
-const emulator = await startGoogleEmulator({ seed: { clients: [{ ...client, redirectUris: [client.redirectUri] }] }, notificationRetryDelaysMs: [20, 40] });
+const seed = { clients: [{ ...client, redirectUris: [client.redirectUri] }] };
+// Loopback mode: the receiver below is plain http, which real Google refuses.
+const emulator = await startGoogleEmulator({ seed, notificationRetryDelaysMs: [20, 40], allowHttpWebhooks: true });
 t.teardown(emulator.close);
 const { calendar: api } = await connectAccount(emulator, { email: 'push@example.com', client });
 
@@ -113,15 +115,31 @@ t.test('expired channels get nothing; the default lifetime is 7 days', async (t)
   t.equal(received.length, before);
 });
 
-t.test('watch validation: duplicate channel id, non-https address off loopback, wrong type', async (t) => {
+t.test('watch validation: duplicate channel id, wrong type', async (t) => {
   await api.events.watch({ calendarId: 'primary', requestBody: { id: 'channel-6', type: 'web_hook', address: hook } });
   const dup = await api.events.watch({ calendarId: 'primary', requestBody: { id: 'channel-6', type: 'web_hook', address: hook } }).catch((e) => e);
   t.equal(dup.status, 400);
   t.equal(dup.response.data.error.errors[0].reason, 'channelIdNotUnique');
-  const insecure = await api.events.watch({ calendarId: 'primary', requestBody: { id: 'channel-7', type: 'web_hook', address: 'http://example.com/hook' } }).catch((e) => e);
-  t.equal(insecure.status, 400);
-  t.equal(insecure.response.data.error.errors[0].reason, 'push.webhookUrlNotHttps');
   const wrongType = await api.events.watch({ calendarId: 'primary', requestBody: { id: 'channel-8', type: 'email', address: hook } }).catch((e) => e);
   t.equal(wrongType.status, 400);
   await emulator.idle();
+});
+
+t.test('outside loopback mode an http address is refused as Google refuses it, even on loopback; https is taken', async (t) => {
+  const strict = await startGoogleEmulator({ seed, allowHttpWebhooks: false, notificationRetryDelaysMs: [] });
+  t.teardown(strict.close);
+  const { calendar: strictApi } = await connectAccount(strict, { email: 'push@example.com', client });
+  const insecure = await strictApi.events.watch({ calendarId: 'primary', requestBody: { id: 'channel-9', type: 'web_hook', address: hook } }).catch((e) => e);
+  t.equal(insecure.status, 400);
+  t.same(insecure.response.data, {
+    error: {
+      code: 400,
+      message: `WebHook callback must be HTTPS: ${hook}`,
+      errors: [{ domain: 'global', reason: 'push.webhookUrlNotHttps', message: `WebHook callback must be HTTPS: ${hook}` }],
+      status: 'INVALID_ARGUMENT',
+    },
+  });
+  t.equal(strict.channels().length, 0, 'no channel was opened');
+  const secure = await strictApi.events.watch({ calendarId: 'primary', requestBody: { id: 'channel-10', type: 'web_hook', address: 'https://127.0.0.1:9/hook' } });
+  t.equal(secure.data.id, 'channel-10');
 });

@@ -6,6 +6,7 @@ import type { GoogleContext } from './context.js';
 import { GoogleApiError } from './errors.js';
 import { buildInsertedEvent, buildPatchedEvent, type EventResource } from './event-model.js';
 import type { GoogleAccount, OAuthClient } from './oauth-store.js';
+import { findEvent } from './recurrence.js';
 
 export interface GoogleSeed {
   clients?: Array<Partial<OAuthClient> & { clientId: string }>;
@@ -45,10 +46,13 @@ export function seedEvent(context: GoogleContext, calendarId: string, event: Rec
   return context.store.write(calendar.id, resource).resource;
 }
 
-/** An outside edit with patch semantics; `{status: 'cancelled'}` deletes. */
+/**
+ * An outside edit with patch semantics; `{status: 'cancelled'}` deletes. An instance id of a series
+ * edits or cancels that one occurrence, as in Google Calendar's "This event" choice.
+ */
 export function changeEvent(context: GoogleContext, calendarId: string, eventId: string, patch: Record<string, unknown>): EventResource {
   const calendar = calendarOrThrow(context, calendarId);
-  const stored = context.store.getEvent(calendar.id, eventId);
+  const stored = findEvent(context.store, calendar, eventId);
   if (!stored) throw new GoogleApiError(404, { domain: 'global', reason: 'notFound', message: `Unknown event ${eventId}` });
   return context.store.write(calendar.id, buildPatchedEvent(stored.resource, patch)).resource;
 }

@@ -4,6 +4,8 @@ import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import formbody from '@fastify/formbody';
 import { Controls, registerControls } from '../controls.js';
 import { listenLocal } from '../listen.js';
+import { allowHttpWebhooksFromEnv } from '../webhook-scheme.js';
+import { registerAttendeeMail, type AttendeeMail } from './attendee-mail.js';
 import { registerAuthorizeRoutes } from './authorize-routes.js';
 import { CalendarStore } from './calendar-store.js';
 import { registerCalendarRoutes } from './calendars-routes.js';
@@ -29,8 +31,11 @@ export interface GoogleEmulatorOptions {
   accessTokenLifetimeSeconds?: number;
   channelDefaultTtlSeconds?: number;
   channelMaxTtlSeconds?: number;
-  /** Hosts whose plain-http webhook addresses are accepted (real Google requires https); '*' for any. */
-  allowHttpWebhookHosts?: string[];
+  /**
+   * Loopback/demo mode: accept plain-http webhook addresses, which real Google refuses (400
+   * push.webhookUrlNotHttps). Default: the environment variable EMULATOR_ALLOW_HTTP_WEBHOOKS=true.
+   */
+  allowHttpWebhooks?: boolean;
   /** Waits before re-sending a notification answered 5xx (real Google: exponential backoff). */
   notificationRetryDelaysMs?: number[];
   notificationTimeoutMs?: number;
@@ -63,6 +68,8 @@ export interface GoogleEmulator {
   expireChannels(id?: string): number;
   channels(): Channel[];
   deliveries(): Delivery[];
+  /** Invitations and cancellations Google would have mailed to guests, oldest first. */
+  attendeeMail(): AttendeeMail[];
   /** Resolves once every notification started so far has been delivered (or failed). */
   idle(): Promise<void>;
   reset(): void;
@@ -72,9 +79,10 @@ export interface GoogleEmulator {
 export async function startGoogleEmulator(options: GoogleEmulatorOptions = {}): Promise<GoogleEmulator> {
   const app = Fastify({ logger: false, bodyLimit: 4 * 1024 * 1024 });
   await app.register(formbody);
-  const now = options.now ?? Date.now;
   let url = '';
   const controls = new Controls();
+  // One clock for tokens, events and channels, which POST /_emulator/clock moves forward.
+  const now = controls.clock(options.now ?? Date.now);
   const context: GoogleContext = {
     oauth: new OAuthStore(now, options.accessTokenLifetimeSeconds ?? 3599),
     store: new CalendarStore(now),
@@ -104,19 +112,21 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions = {}): 
   registerAuthorizeRoutes(app, context);
   registerTokenRoutes(app, context, new IdTokenSigner());
   registerCalendarRoutes(app, context);
+  const attendeeMail = registerAttendeeMail(app, context);
   registerEventRoutes(app, context);
   registerEventPage(app, context);
   registerPushRoutes(app, context, push, {
     defaultTtlSeconds: options.channelDefaultTtlSeconds ?? 604_800,
     maxTtlSeconds: options.channelMaxTtlSeconds ?? 2_592_000,
-    allowHttpHosts: options.allowHttpWebhookHosts ?? ['127.0.0.1', 'localhost', '::1', '[::1]'],
+    allowHttp: options.allowHttpWebhooks ?? allowHttpWebhooksFromEnv(),
   });
-  registerControlRoutes(app, context, push);
+  registerControlRoutes(app, context, push, attendeeMail);
 
   function reset(): void {
     context.oauth.reset();
     context.store.reset();
     push.reset();
+    attendeeMail.length = 0;
     if (options.seed) applySeed(context, options.seed);
   }
 
@@ -152,6 +162,7 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions = {}): 
     expireChannels: (id) => push.expire(id),
     channels: () => [...push.channels.values()],
     deliveries: () => push.deliveries,
+    attendeeMail: () => attendeeMail,
     idle: () => push.idle(),
     reset: () => {
       controls.reset();

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import type { Calendar, CalendarStore, StoredEvent } from './calendar-store.js';
 import { apiErrors } from './errors.js';
 import { instantOf, tombstone } from './event-model.js';
+import { isMaster, MAX_INSTANCES, seriesInstances } from './recurrence.js';
 
 export interface ListQuery {
   timeMin?: string;
@@ -124,13 +125,24 @@ export function listEvents(store: CalendarStore, calendar: Calendar, query: List
   }
 
   const byUpdate = incremental || query.orderBy === 'updated';
-  const sortKey = (e: StoredEvent): [number, number] =>
-    byUpdate ? [e.changeSeq, 0] : query.orderBy === 'startTime' ? [instantOf(e.resource.start), e.createdSeq] : [e.createdSeq, 0];
+  // Instances computed from one master share its sequences; their original start tells them apart.
+  const sortKey = (e: StoredEvent): [number, number] => {
+    const instant = instantOf(e.resource.originalStartTime) || 0;
+    return byUpdate ? [e.changeSeq, instant] : query.orderBy === 'startTime' ? [instantOf(e.resource.start), e.createdSeq] : [e.createdSeq, instant];
+  };
   const after = (a: [number, number], b: [number, number]) => a[0] > b[0] || (a[0] === b[0] && a[1] > b[1]);
   // "entries deleted since this time will always be included regardless of showDeleted" (updatedMin doc).
   const showDeleted = query.showDeleted === 'true' || updatedMin !== undefined;
 
-  const matching = store.eventsOf(calendar.id).filter((e) => {
+  // singleEvents=true: "expand recurring events into instances and only return single one-off events
+  // and instances of recurring events, but not the underlying recurring events themselves" (events.list).
+  // Exceptions are stored events and are listed as they are.
+  const source = store.eventsOf(calendar.id).flatMap((e) =>
+    query.singleEvents === 'true' && isMaster(e.resource) && e.resource.status !== 'cancelled'
+      ? seriesInstances(store, calendar, e, { from: timeMin, to: timeMax, computedOnly: true })
+      : [e],
+  );
+  const matching = source.filter((e) => {
     const r = e.resource;
     if (incremental) return e.changeSeq > since && e.changeSeq <= upTo;
     if (byUpdate && e.changeSeq > upTo) return false;
@@ -164,6 +176,38 @@ export function listEvents(store: CalendarStore, calendar: Calendar, query: List
     ...(more
       ? { nextPageToken: encode({ k: sortKey(page[page.length - 1]), u: upTo, f: fingerprint } satisfies PageTokenData) }
       : { nextSyncToken: encode({ c: calendar.id, s: upTo, e: store.syncEpoch } satisfies SyncTokenData) }),
+    items: page.map((e) => (e.resource.status === 'cancelled' ? tombstone(e.resource) : e.resource)),
+  };
+}
+
+/**
+ * events.instances: the instances of one series, exceptions included (cancelled ones with
+ * showDeleted), in original-start order, paged by maxResults. No sync token: instances are not an
+ * incremental collection. https://developers.google.com/calendar/api/v3/reference/events/instances
+ */
+export function listInstances(store: CalendarStore, calendar: Calendar, master: StoredEvent, query: ListQuery & { originalStart?: string }, now: number): EventsPage {
+  // The reference does not say what a single event answers; a 400 keeps clients from relying on it.
+  if (!isMaster(master.resource)) throw apiErrors.badRequest('The event is not a recurring event.');
+  const timeMin = parseTime(query.timeMin, 'timeMin');
+  const timeMax = parseTime(query.timeMax, 'timeMax');
+  if (timeMin !== undefined && timeMax !== undefined && timeMin >= timeMax) throw apiErrors.timeRangeEmpty('timeMax');
+  const originalStart = parseTime(query.originalStart, 'originalStart');
+  const maxResults = Math.min(Math.max(Number(query.maxResults ?? 250) || 250, 1), 2500);
+  const offset = query.pageToken === undefined ? 0 : (decode<{ o: number }>(query.pageToken)?.o ?? -1);
+  if (!(offset >= 0)) throw apiErrors.invalid('Invalid page token value.', 'pageToken');
+  const all = seriesInstances(store, calendar, master, { from: timeMin, to: timeMax, showDeleted: query.showDeleted === 'true' }).filter(
+    (e) => originalStart === undefined || instantOf(e.resource.originalStartTime) === originalStart,
+  );
+  const page = all.slice(offset, offset + maxResults);
+  return {
+    kind: 'calendar#events',
+    etag: `"p${(store.seq * 7919).toString(32)}0g"`,
+    summary: calendar.summary,
+    updated: new Date(Date.parse(master.resource.updated) || now).toISOString(),
+    timeZone: calendar.timeZone,
+    accessRole: 'owner',
+    defaultReminders: [],
+    ...(offset + maxResults < Math.min(all.length, MAX_INSTANCES) ? { nextPageToken: encode({ o: offset + maxResults }) } : {}),
     items: page.map((e) => (e.resource.status === 'cancelled' ? tombstone(e.resource) : e.resource)),
   };
 }

@@ -9,6 +9,8 @@ export interface MicrosoftContext {
   /** `http://127.0.0.1:port` once listening; used in nextLink/deltaLink and issuer URLs. */
   baseUrl(): string;
   now(): number;
+  /** Loopback/demo mode: subscriptions may name http notification URLs, which Graph refuses. */
+  allowHttpWebhooks: boolean;
 }
 
 /** A part of the emulator registers its routes and returns how to clear its state. */

@@ -1,5 +1,5 @@
 // Control routes of the Graph calendar part, for tests and the demo:
-// /_emulator/graph/{config,mailboxes,events,expire-delta-tokens,subscriptions,deliveries,handshakes}.
+// /_emulator/graph/{config,mailboxes,events,mail,expire-delta-tokens,subscriptions,deliveries,handshakes}.
 import type { FastifyInstance } from 'fastify';
 import type { MicrosoftContext } from './context.js';
 import type { GraphCalendarOptions, GraphCalendarPart } from './graph-calendar.js';
@@ -14,6 +14,8 @@ interface MailboxBody {
   userId: string;
   name?: string;
   address?: string;
+  /** Delta answers updates with only the changed properties (Mailbox.partialDeltaUpdates). */
+  partialDeltaUpdates?: boolean;
 }
 
 export function registerCalendarControls(app: FastifyInstance, context: MicrosoftContext, part: GraphCalendarPart): void {
@@ -23,11 +25,21 @@ export function registerCalendarControls(app: FastifyInstance, context: Microsof
   });
 
   app.post<{ Body: MailboxBody }>(`${PREFIX}/mailboxes`, async (request, reply) => {
-    const { tenantId, userId, name, address } = request.body ?? ({} as MailboxBody);
+    const { tenantId, userId, name, address, partialDeltaUpdates } = request.body ?? ({} as MailboxBody);
     if (!tenantId || !userId) return reply.code(400).send({ error: 'tenantId and userId are required.' });
+    if (partialDeltaUpdates !== undefined && typeof partialDeltaUpdates !== 'boolean') return reply.code(400).send({ error: 'partialDeltaUpdates must be a boolean.' });
     const owner = { ...(name ? { name } : {}), ...(address ? { address } : {}) };
     const mailbox = part.mailbox(tenantId, userId, owner);
-    return { tenantId, userId, owner: mailbox.owner, calendars: [...mailbox.calendars.values()].map((c) => ({ id: c.id, name: c.name })) };
+    if (partialDeltaUpdates !== undefined) mailbox.partialDeltaUpdates = partialDeltaUpdates;
+    const calendars = [...mailbox.calendars.values()].map((c) => ({ id: c.id, name: c.name }));
+    return { tenantId, userId, owner: mailbox.owner, calendars, partialDeltaUpdates: mailbox.partialDeltaUpdates };
+  });
+
+  /** The meeting mail attendees got from the mailbox's writes: `?tenantId=&userId=`. */
+  app.get<{ Querystring: Partial<MailboxBody> }>(`${PREFIX}/mail`, async (request, reply) => {
+    const { tenantId, userId } = request.query;
+    if (!tenantId || !userId) return reply.code(400).send({ error: 'tenantId and userId are required.' });
+    return { value: part.mailbox(tenantId, userId).sentMail };
   });
 
   /** Seed events: `{tenantId, userId, events: [<Graph create body>]}`; answers the created events. */

@@ -10,7 +10,8 @@ import { instancesInWindow, type EventInstance } from './graph-instances.js';
 import type { Mailbox, MailboxStore } from './graph-mailbox-store.js';
 import { meMailbox, preferredPageSize, sendGraphError } from './graph-request.js';
 
-type DeltaItem = { instance: EventInstance } | { removedId: string };
+/** `changed`: the instance is an update to be sent as only these properties (Mailbox.partialDeltaUpdates). */
+type DeltaItem = { instance: EventInstance; changed?: string[] } | { removedId: string };
 
 /** What a token stands for. Real tokens encode this; ours are keys into this server-side state. */
 interface DeltaState {
@@ -23,6 +24,8 @@ interface DeltaState {
   offset?: number;
   /** What the client knows once the round completes: instance id → event change sequence. */
   known: Map<string, number>;
+  /** With partialDeltaUpdates: each known instance as rendered then, to tell which properties changed. */
+  snapshots?: Map<string, Record<string, unknown>>;
 }
 
 /** Graph does not document a default page size for event delta; 10 keeps paging visible. */
@@ -42,17 +45,29 @@ export function registerCalendarDelta(app: FastifyInstance, context: MicrosoftCo
     `startDateTime=${new Date(from).toISOString()}&endDateTime=${new Date(to).toISOString()}`;
 
   /** A new round: everything in the window (first round) or what changed since `known`. */
-  function startRound(mailbox: Mailbox, from: number, to: number, known: Map<string, number> | null): DeltaState {
-    const current = instancesInWindow(mailbox.events.values(), from, to);
+  function startRound(mailbox: Mailbox, from: number, to: number, previous: Pick<DeltaState, 'known' | 'snapshots'> | null): DeltaState {
+    const known = previous?.known;
+    const current = instancesInWindow(mailbox, from, to);
     const items: DeltaItem[] = [];
     const nextKnown = new Map<string, number>(current.map((i) => [i.id, i.event.seq]));
+    const snapshots = mailbox.partialDeltaUpdates ? new Map(current.map((i) => [i.id, renderEvent(i, { timeZone: 'UTC' })])) : undefined;
     // Deleted, or moved out of the window: both come back as @removed "deleted" (event-delta, Response).
     // Removals first, as in the next-round example of delta-query-events.
     for (const id of known?.keys() ?? []) if (!nextKnown.has(id)) items.push({ removedId: id });
     for (const instance of current) {
-      if (!known || known.get(instance.id) !== instance.event.seq) items.push({ instance });
+      if (known && known.get(instance.id) === instance.event.seq) continue;
+      const before = previous?.snapshots?.get(instance.id);
+      const after = snapshots?.get(instance.id);
+      const changed = before && after ? Object.keys(after).filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key])) : undefined;
+      items.push({ instance, changed });
     }
-    return { mailbox, from, to, expired: false, items, offset: 0, known: nextKnown };
+    return { mailbox, from, to, expired: false, items, offset: 0, known: nextKnown, snapshots };
+  }
+
+  /** An updated instance as only its id, etag and the properties that changed. */
+  function partialItem(instance: EventInstance, changed: string[], timeZone: string) {
+    const full = renderEvent(instance, { timeZone });
+    return Object.fromEntries([['id', full.id], ['@odata.etag', full['@odata.etag']], ...changed.map((key) => [key, full[key]])]);
   }
 
   function sendPage(request: FastifyRequest, reply: FastifyReply, state: DeltaState) {
@@ -68,13 +83,13 @@ export function registerCalendarDelta(app: FastifyInstance, context: MicrosoftCo
       body['@odata.nextLink'] = deltaUrl(`$skiptoken=${token}`);
     } else {
       const token = newToken();
-      tokens.set(token, { mailbox: state.mailbox, from: state.from, to: state.to, expired: false, known: state.known });
+      tokens.set(token, { mailbox: state.mailbox, from: state.from, to: state.to, expired: false, known: state.known, snapshots: state.snapshots });
       body['@odata.deltaLink'] = deltaUrl(`$deltatoken=${token}`);
     }
     body.value = slice.map((item) =>
       'removedId' in item
         ? { '@odata.type': '#microsoft.graph.event', id: item.removedId, '@removed': { reason: 'deleted' } }
-        : { '@odata.type': '#microsoft.graph.event', ...renderEvent(item.instance, { timeZone }) },
+        : { '@odata.type': '#microsoft.graph.event', ...(item.changed ? partialItem(item.instance, item.changed, timeZone) : renderEvent(item.instance, { timeZone })) },
     );
     if (request.headers.prefer && /maxpagesize/i.test(String(request.headers.prefer))) {
       reply.header('preference-applied', `odata.maxpagesize=${size}`);
@@ -96,7 +111,7 @@ export function registerCalendarDelta(app: FastifyInstance, context: MicrosoftCo
         return sendGraphError(reply, 410, 'syncStateNotFound', 'The sync state generation is not found. Start a new synchronization round.');
       }
       const isDelta = q.$deltatoken !== undefined || q.$deltaToken !== undefined;
-      return sendPage(request, reply, isDelta ? startRound(mailbox, state.from, state.to, state.known) : state);
+      return sendPage(request, reply, isDelta ? startRound(mailbox, state.from, state.to, state) : state);
     }
     const from = parseWindowTime(q.startDateTime ?? q.startdatetime ?? q.StartDateTime);
     const to = parseWindowTime(q.endDateTime ?? q.enddatetime ?? q.EndDateTime);

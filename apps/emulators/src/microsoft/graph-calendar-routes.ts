@@ -5,9 +5,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { MicrosoftContext } from './context.js';
 import { eventFromCreate, eventFromUpdate, EventInputError, type StoredEvent } from './graph-event-input.js';
 import { etagOf, expandOptions, preferredTimeZone, renderEvent, type RenderOptions } from './graph-event-render.js';
-import { instancesInWindow, occurrenceOn, ownInstance, parseOccurrenceId, type EventInstance } from './graph-instances.js';
+import { instanceById, instancesInWindow, ownInstance, type EventInstance } from './graph-instances.js';
 import type { Mailbox, MailboxStore } from './graph-mailbox-store.js';
 import { meMailbox, preferredPageSize, sendGraphError } from './graph-request.js';
+import { deleteOccurrence, editOccurrence } from './graph-series-routes.js';
 
 type Query = Record<string, string | undefined>;
 interface EventRoute {
@@ -37,13 +38,10 @@ export function registerCalendarRoutes(app: FastifyInstance, context: MicrosoftC
     if (zone) reply.header('preference-applied', `outlook.timezone="${zone}"`);
   };
 
-  /** An event or occurrence by id, or null after answering 404. */
+  /** An event, occurrence or exception by id, or null after answering 404. */
   const findInstance = (mailbox: Mailbox, id: string, reply: FastifyReply): EventInstance | null => {
-    const event = mailbox.events.get(id);
-    if (event) return ownInstance(event);
-    const occurrence = parseOccurrenceId(id);
-    const master = occurrence && mailbox.events.get(occurrence.masterId);
-    if (master?.recurrence) return occurrenceOn(master, occurrence!.date);
+    const instance = instanceById(mailbox, id);
+    if (instance) return instance;
     sendGraphError(reply, 404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
     return null;
   };
@@ -126,7 +124,7 @@ export function registerCalendarRoutes(app: FastifyInstance, context: MicrosoftC
       return sendGraphError(reply, 400, 'ErrorInvalidParameter', 'This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.');
     }
     applyPreference(request, reply);
-    return page(request, mailbox, instancesInWindow(mailbox.events.values(), from, to), 'calendarView', 10);
+    return page(request, mailbox, instancesInWindow(mailbox, from, to), 'calendarView', 10);
   });
 
   function page(request: FastifyRequest<EventRoute>, mailbox: Mailbox, instances: EventInstance[], path: string, fallback: number) {
@@ -158,10 +156,15 @@ export function registerCalendarRoutes(app: FastifyInstance, context: MicrosoftC
     if (!mailbox) return reply;
     const instance = findInstance(mailbox, request.params.id, reply);
     if (!instance) return reply;
-    if (instance.type === 'occurrence') return sendGraphError(reply, 501, 'NotImplemented', 'The emulator does not support editing a single occurrence of a series.');
     if (preconditionFails(request, instance.event, reply)) return reply;
     let event: StoredEvent;
     try {
+      // One occurrence of a series (graph-series-routes.ts): it becomes an exception.
+      if (instance.seriesMasterId) {
+        const edited = editOccurrence(store, mailbox, instance, (request.body ?? {}) as Record<string, unknown>);
+        reply.header('etag', etagOf(edited.event.changeKey));
+        return { '@odata.context': metadata(mailbox, 'events/$entity'), ...renderEvent(edited, { timeZone: preferredTimeZone(request.headers.prefer) }) };
+      }
       event = store.update(mailbox, eventFromUpdate(instance.event, (request.body ?? {}) as Record<string, unknown>));
     } catch (error) {
       if (error instanceof EventInputError) return sendGraphError(reply, 400, error.code, error.message);
@@ -177,9 +180,9 @@ export function registerCalendarRoutes(app: FastifyInstance, context: MicrosoftC
     if (!mailbox) return reply;
     const instance = findInstance(mailbox, request.params.id, reply);
     if (!instance) return reply;
-    if (instance.type === 'occurrence') return sendGraphError(reply, 501, 'NotImplemented', 'The emulator does not support deleting a single occurrence of a series.');
     if (preconditionFails(request, instance.event, reply)) return reply;
-    store.delete(mailbox, instance.id);
+    if (instance.seriesMasterId) deleteOccurrence(store, mailbox, instance);
+    else store.delete(mailbox, instance.id);
     return reply.code(204).send();
   });
 }

@@ -24,7 +24,8 @@ export interface GraphUser {
 
 /** An emulator on a random port with short notification timeouts; closed at teardown. */
 export async function startGraph(t: Teardown): Promise<MicrosoftEmulator> {
-  const ms = await startMicrosoftEmulator();
+  // The receivers below are plain http on loopback: the emulator's loopback mode accepts them.
+  const ms = await startMicrosoftEmulator({ allowHttpWebhooks: true });
   t.teardown(() => ms.close());
   ms.calendar.configure({ validationTimeoutMs: 1000, deliveryTimeoutMs: 1000, retryDelaysMs: [50, 50] });
   return ms;

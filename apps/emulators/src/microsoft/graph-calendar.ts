@@ -5,10 +5,11 @@ import type { MicrosoftContext, MicrosoftPart } from './context.js';
 import { registerCalendarControls } from './graph-calendar-controls.js';
 import { registerCalendarDelta } from './graph-calendar-delta.js';
 import { registerCalendarRoutes } from './graph-calendar-routes.js';
-import { eventFromCreate } from './graph-event-input.js';
+import { eventFromOutlook } from './graph-event-input.js';
 import { renderEvent } from './graph-event-render.js';
 import { ownInstance } from './graph-instances.js';
 import { MailboxStore, type Mailbox } from './graph-mailbox-store.js';
+import { registerSeriesRoutes } from './graph-series-routes.js';
 import { registerMailboxConcurrency, type ConcurrencyOptions } from './graph-throttle.js';
 import { DEFAULT_DELIVERY_OPTIONS, Notifier, type Delivery, type DeliveryOptions } from './notifications.js';
 import { changeNotificationItem, lifecycleNotificationItem, type LifecycleEvent } from './notifications-payloads.js';
@@ -31,7 +32,7 @@ export interface GraphCalendarPart extends MicrosoftPart {
   readonly options: GraphCalendarOptions;
   /** A user's mailbox, created with a default calendar if needed; `owner` sets the organizer. */
   mailbox(tenantId: string, userId: string, owner?: { name?: string; address?: string }): Mailbox;
-  /** Create an event from a Graph create body without an HTTP call (fires notifications like one). */
+  /** Create an event as Outlook itself would (eventFromOutlook), without an HTTP call (fires notifications like one). */
   seedEvent(tenantId: string, userId: string, body: Record<string, unknown>): Record<string, unknown>;
   expireDeltaTokens(): void;
   subscriptions(): Subscription[];
@@ -53,6 +54,7 @@ export function registerGraphCalendar(app: FastifyInstance, context: MicrosoftCo
   // Before any route, and before the shared controls hook (see graph-throttle.ts).
   registerMailboxConcurrency(app, context, () => options);
   registerCalendarRoutes(app, context, store);
+  registerSeriesRoutes(app, context, store);
   const delta = registerCalendarDelta(app, context, store);
   registerSubscriptions(app, context, subscriptions, () => options);
 
@@ -76,7 +78,7 @@ export function registerGraphCalendar(app: FastifyInstance, context: MicrosoftCo
     seedEvent(tenantId, userId, body) {
       const mailbox = store.get(tenantId, userId);
       const calendarId = typeof body.calendarId === 'string' ? body.calendarId : store.defaultCalendar(mailbox).id;
-      const event = store.create(mailbox, eventFromCreate(body, mailbox.owner, calendarId));
+      const event = store.create(mailbox, eventFromOutlook(body, mailbox.owner, calendarId));
       return renderEvent(ownInstance(event), { timeZone: null });
     },
     expireDeltaTokens: () => delta.expireAll(),

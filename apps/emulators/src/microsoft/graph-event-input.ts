@@ -1,5 +1,6 @@
 // Turns a client's event JSON (create or update) into the stored event, with the validation
 // Outlook applies. Resource reference: https://learn.microsoft.com/graph/api/resources/event
+import { randomUUID } from 'node:crypto';
 import { normalizeRecurrence, type PatternedRecurrence } from './graph-recurrence.js';
 import { formatLocal, ianaZone, isMidnight, parseLocal, zonedToUtc } from './graph-time.js';
 
@@ -40,6 +41,8 @@ export interface StoredEvent {
   transactionId: string | null;
   singleValueExtendedProperties: Array<{ id: string; value: string }>;
   extensions: Array<Record<string, unknown>>;
+  /** Set only by desktop Outlook's legacy custom zones (eventFromOutlook): reported instead of start/end's zone. */
+  originalTimeZones?: { start: string; end: string };
 }
 
 /** A client mistake Outlook answers with 400 and this code. */
@@ -194,5 +197,23 @@ export function eventFromUpdate(current: StoredEvent, body: Record<string, unkno
   if (body.transactionId !== undefined && body.transactionId !== current.transactionId) {
     throw new EventInputError('ErrorInvalidRequest', 'The transactionId of an event cannot be changed after it was created.');
   }
-  return applyFields(current, body);
+  const next = applyFields(current, body);
+  // New times carry their own zone: a legacy custom zone does not survive them.
+  if (body.start !== undefined || body.end !== undefined) delete next.originalTimeZones;
+  return next;
+}
+
+/**
+ * An event made in Outlook itself (web, desktop, mobile), as seeding makes them. Outlook chooses a
+ * UUID-shaped transactionId of its own, so a transactionId does not mean "written by this app".
+ * Desktop Outlook may also keep a legacy custom zone that Graph names only in originalStartTimeZone
+ * / originalEndTimeZone ("A value of tzone://Microsoft/Custom indicates that a legacy custom time
+ * zone was set in desktop Outlook", https://learn.microsoft.com/graph/api/resources/event); the
+ * seed gives it as `originalStartTimeZone` with start/end in a zone Graph knows (e.g. UTC).
+ */
+export function eventFromOutlook(body: Record<string, unknown>, organizer: EmailAddress, calendarId: string): StoredEvent {
+  const event = eventFromCreate({ transactionId: randomUUID(), ...body }, organizer, calendarId);
+  const start = typeof body.originalStartTimeZone === 'string' ? body.originalStartTimeZone : null;
+  const end = typeof body.originalEndTimeZone === 'string' ? body.originalEndTimeZone : start;
+  return start ? { ...event, originalTimeZones: { start, end: end! } } : event;
 }

@@ -48,8 +48,8 @@ export function renderEvent(instance: EventInstance, options: RenderOptions): Re
   // "This property is only returned in a response payload if an app has set it." (event resource)
   if (e.transactionId !== null) out.transactionId = e.transactionId;
   Object.assign(out, {
-    originalStartTimeZone: e.start.timeZone,
-    originalEndTimeZone: e.end.timeZone,
+    originalStartTimeZone: e.originalTimeZones?.start ?? e.start.timeZone,
+    originalEndTimeZone: e.originalTimeZones?.end ?? e.end.timeZone,
     iCalUId: e.iCalUId,
     reminderMinutesBeforeStart: e.reminderMinutesBeforeStart,
     isReminderOn: e.isReminderOn,
@@ -63,6 +63,9 @@ export function renderEvent(instance: EventInstance, options: RenderOptions): Re
     isOrganizer: true,
     responseRequested: true,
     seriesMasterId: instance.seriesMasterId,
+    // "The start time of an event when it is initially created as an occurrence or exception in a
+    // recurring series. This property is not returned for events that are single instances." (event resource)
+    ...(instance.originalStartUtc !== null ? { originalStart: new Date(instance.originalStartUtc).toISOString().replace('.000Z', 'Z') } : {}),
     showAs: e.showAs,
     type: instance.type,
     webLink: `https://outlook.office365.com/owa/?itemid=${encodeURIComponent(instance.id)}&exvsurl=1&path=/calendar/item`,

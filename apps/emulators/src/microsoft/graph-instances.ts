@@ -1,14 +1,20 @@
 // What calendarView sees: single instances as they are, series expanded into occurrences inside
-// the window. https://learn.microsoft.com/graph/api/calendar-list-calendarview
+// the window, an edited occurrence as an `exception` at its own times and a deleted one not at all.
+// https://learn.microsoft.com/graph/api/calendar-list-calendarview
+// https://learn.microsoft.com/graph/api/resources/event (type, seriesMasterId, originalStart)
 import type { StoredEvent } from './graph-event-input.js';
+import type { Mailbox } from './graph-mailbox-store.js';
 import { occurrenceDates } from './graph-recurrence.js';
 import { dateOnly, ianaZone, parseLocal, utcToZoned, zonedToUtc } from './graph-time.js';
 
 export interface EventInstance {
   id: string;
+  /** The stored event the instance shows: the master for an occurrence, its own for an exception. */
   event: StoredEvent;
-  type: 'singleInstance' | 'occurrence' | 'seriesMaster';
+  type: 'singleInstance' | 'occurrence' | 'exception' | 'seriesMaster';
   seriesMasterId: string | null;
+  /** Occurrences and exceptions: the start the series' pattern gave it (UTC). */
+  originalStartUtc: number | null;
   startUtc: number;
   endUtc: number;
   /** Wall-clock start/end in the event's own start/end zones. */
@@ -36,6 +42,7 @@ export function ownInstance(event: StoredEvent): EventInstance {
     event,
     type: event.recurrence ? 'seriesMaster' : 'singleInstance',
     seriesMasterId: null,
+    originalStartUtc: null,
     startUtc: event.startUtc,
     endUtc: event.endUtc,
     startLocal: parseLocal(event.start.dateTime) as number,
@@ -58,6 +65,7 @@ export function occurrenceOn(event: StoredEvent, date: string): EventInstance {
     event,
     type: 'occurrence',
     seriesMasterId: event.id,
+    originalStartUtc: startUtc,
     startUtc,
     endUtc,
     startLocal,
@@ -65,25 +73,57 @@ export function occurrenceOn(event: StoredEvent, date: string): EventInstance {
   };
 }
 
+/**
+ * The instance of a series on `date` as it stands: the occurrence, its exception (an edited
+ * occurrence keeps the occurrence's id and becomes type `exception`), or null once deleted.
+ */
+export function seriesInstanceOn(mailbox: Mailbox, master: StoredEvent, date: string): EventInstance | null {
+  const occurrence = occurrenceOn(master, date);
+  const exception = mailbox.exceptions.get(occurrence.id);
+  if (!exception) return occurrence;
+  if (!exception.event) return null;
+  return { ...ownInstance(exception.event), id: occurrence.id, type: 'exception', seriesMasterId: master.id, originalStartUtc: occurrence.originalStartUtc };
+}
+
+/** An event, occurrence or exception by id; null when unknown, deleted, or not a date of the pattern. */
+export function instanceById(mailbox: Mailbox, id: string): EventInstance | null {
+  const event = mailbox.events.get(id);
+  if (event) return ownInstance(event);
+  const parsed = parseOccurrenceId(id);
+  const master = parsed && mailbox.events.get(parsed.masterId);
+  if (!parsed || !master?.recurrence || !occurrenceDates(master.recurrence, parsed.date).includes(parsed.date)) return null;
+  return seriesInstanceOn(mailbox, master, parsed.date);
+}
+
 /** An instance overlaps [from, to) the way calendarView selects events. */
 const overlaps = (instance: EventInstance, from: number, to: number) =>
   instance.startUtc < to && (instance.endUtc > from || (instance.endUtc === instance.startUtc && instance.startUtc >= from));
 
-/** Single instances and occurrences overlapping the window, ordered by start. */
-export function instancesInWindow(events: Iterable<StoredEvent>, from: number, to: number): EventInstance[] {
+/** The instances of one series overlapping the window: occurrences and exceptions (by their own times). */
+export function seriesInstances(mailbox: Mailbox, master: StoredEvent, from: number, to: number): EventInstance[] {
   const result: EventInstance[] = [];
-  for (const event of events) {
-    if (!event.recurrence) {
-      const own = ownInstance(event);
-      if (overlaps(own, from, to)) result.push(own);
-      continue;
-    }
-    // A day of slack on the far end covers occurrences whose local date differs from the UTC date.
-    const until = dateOnly(to + 86_400_000);
-    for (const date of occurrenceDates(event.recurrence, until)) {
-      const occurrence = occurrenceOn(event, date);
-      if (overlaps(occurrence, from, to)) result.push(occurrence);
-    }
+  // A day of slack on the far end covers occurrences whose local date differs from the UTC date.
+  const until = dateOnly(to + 86_400_000);
+  for (const date of occurrenceDates(master.recurrence!, until)) {
+    if (mailbox.exceptions.get(occurrenceId(master.id, date))?.event) continue;
+    const occurrence = seriesInstanceOn(mailbox, master, date);
+    if (occurrence && overlaps(occurrence, from, to)) result.push(occurrence);
+  }
+  // Exceptions count where they are now, which may be outside the dates scanned above.
+  for (const [id, exception] of mailbox.exceptions) {
+    if (exception.masterId !== master.id || !exception.event) continue;
+    const instance = seriesInstanceOn(mailbox, master, exception.date);
+    if (instance && instance.id === id && overlaps(instance, from, to)) result.push(instance);
+  }
+  return result.sort((a, b) => a.startUtc - b.startUtc || a.id.localeCompare(b.id));
+}
+
+/** Single instances, occurrences and exceptions overlapping the window, ordered by start. */
+export function instancesInWindow(mailbox: Mailbox, from: number, to: number): EventInstance[] {
+  const result: EventInstance[] = [];
+  for (const event of mailbox.events.values()) {
+    if (event.recurrence) result.push(...seriesInstances(mailbox, event, from, to));
+    else if (overlaps(ownInstance(event), from, to)) result.push(ownInstance(event));
   }
   return result.sort((a, b) => a.startUtc - b.startUtc || a.id.localeCompare(b.id));
 }

@@ -9,9 +9,15 @@ import { graphError } from './errors.js';
 export interface ConcurrencyOptions {
   /** Requests one app may have open against one mailbox (Outlook: 4). */
   limit: number;
-  /** Retry-After (seconds) on the refusal. */
+  /**
+   * Retry-After (seconds) on the refusal; may be fractional, as Graph sends it (e.g. "2.128"). A
+   * request of the same app and mailbox that comes back sooner is counted under earlyRetryKey.
+   */
   retryAfterSeconds: number;
 }
+
+/** The controls counter of requests that came back before the Retry-After of their refusal. */
+export const earlyRetryKey = (userId: string) => `retried before Retry-After ${userId}`;
 
 /**
  * Registered before the shared controls hook, so injected latency (`/_emulator/latency` or a
@@ -19,6 +25,8 @@ export interface ConcurrencyOptions {
  */
 export function registerMailboxConcurrency(app: FastifyInstance, context: MicrosoftContext, options: () => ConcurrencyOptions): void {
   const inFlight = new Map<string, number>();
+  /** Per app + mailbox: when its last refusal's Retry-After runs out. */
+  const retryNotBefore = new Map<string, number>();
   const releases = new WeakMap<FastifyRequest, () => void>();
 
   app.addHook('onRequest', async (request, reply) => {
@@ -29,7 +37,9 @@ export function registerMailboxConcurrency(app: FastifyInstance, context: Micros
     const key = `${claims.tenantId}/${claims.userId}/${claims.clientId}`;
     const current = inFlight.get(key) ?? 0;
     const { limit, retryAfterSeconds } = options();
+    if (context.now() < (retryNotBefore.get(key) ?? 0)) context.controls.record(earlyRetryKey(claims.userId));
     if (current >= limit) {
+      retryNotBefore.set(key, context.now() + retryAfterSeconds * 1000);
       // The shared hook that counts requests never runs for this one, so count it here.
       context.controls.record(`${request.method} ${request.routeOptions.url ?? path}`);
       reply.header('retry-after', String(retryAfterSeconds));

@@ -1,41 +1,27 @@
 // Graph's dateTimeTimeZone values: wall-clock `dateTime` strings with seven fraction digits and no
 // offset, paired with a Windows or IANA time zone name. Converts them to and from UTC instants.
 // https://learn.microsoft.com/graph/api/resources/datetimetimezone
+import { findIana } from 'windows-iana';
 
 /**
- * Windows zone names Outlook uses, mapped to IANA zones Node understands. Not the whole CLDR table:
- * the zones MSP tenants use most; anything else must be given as an IANA name.
+ * A zone name as Outlook takes it: any Windows zone id of CLDR's windowsZones (what Outlook itself
+ * writes, e.g. "Pacific Standard Time"), or an IANA name. Windows ids resolve to CLDR's default
+ * zone for the id (territory 001), which windows-iana lists first.
+ * https://learn.microsoft.com/graph/api/resources/datetimetimezone (timeZone: Windows or IANA)
  */
-const WINDOWS_ZONES: Record<string, string> = {
-  UTC: 'UTC',
-  'Coordinated Universal Time': 'UTC',
-  'Pacific Standard Time': 'America/Los_Angeles',
-  'Mountain Standard Time': 'America/Denver',
-  'Central Standard Time': 'America/Chicago',
-  'Eastern Standard Time': 'America/New_York',
-  'Atlantic Standard Time': 'America/Halifax',
-  'GMT Standard Time': 'Europe/London',
-  'Greenwich Standard Time': 'Atlantic/Reykjavik',
-  'W. Europe Standard Time': 'Europe/Berlin',
-  'Romance Standard Time': 'Europe/Paris',
-  'Central Europe Standard Time': 'Europe/Budapest',
-  'E. Europe Standard Time': 'Europe/Chisinau',
-  'FLE Standard Time': 'Europe/Kiev',
-  'India Standard Time': 'Asia/Kolkata',
-  'Tokyo Standard Time': 'Asia/Tokyo',
-  'China Standard Time': 'Asia/Shanghai',
-  'AUS Eastern Standard Time': 'Australia/Sydney',
-  'New Zealand Standard Time': 'Pacific/Auckland',
-};
-
-/** The IANA zone behind a Graph time zone name, or null when Node does not know it. */
 export function ianaZone(name: string): string | null {
-  const mapped = WINDOWS_ZONES[name] ?? name;
+  // "UTC" is both an IANA name and a Windows id; IANA first keeps it as written.
+  if (knownToNode(name)) return name;
+  const mapped = findIana(name)[0] ?? (name === 'Coordinated Universal Time' ? 'UTC' : null);
+  return mapped && knownToNode(mapped) ? mapped : null;
+}
+
+function knownToNode(zone: string): boolean {
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone: mapped });
-    return mapped;
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
   } catch {
-    return null;
+    return false;
   }
 }
 

@@ -20,8 +20,16 @@ export interface RefreshGrant {
   userId: string;
   scopes: string[];
   issuedAt: number;
+  /** Issued or last redeemed: inactivity is measured from here. */
+  lastUsedAt: number;
   revoked: boolean;
 }
+
+/**
+ * Refresh tokens of web apps expire after 90 days of inactivity (AADSTS700082); SPAs' after 24 h
+ * (https://learn.microsoft.com/en-us/entra/identity-platform/refresh-tokens#token-lifetime).
+ */
+export const REFRESH_TOKEN_LIFETIME_SECONDS = 90 * 86_400;
 
 /** Codes live about ten minutes (https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-auth-code-flow#successful-response). */
 export const CODE_LIFETIME_MS = 10 * 60 * 1000;
@@ -29,6 +37,8 @@ export const CODE_LIFETIME_MS = 10 * 60 * 1000;
 export class GrantStore {
   private codes = new Map<string, AuthorizationCode>();
   private refreshTokens = new Map<string, RefreshGrant>();
+  /** Tests may shorten it; measured on the emulator clock (POST /_emulator/clock). */
+  refreshTokenLifetimeSeconds = REFRESH_TOKEN_LIFETIME_SECONDS;
 
   constructor(private readonly now: () => number) {}
 
@@ -42,14 +52,25 @@ export class GrantStore {
     return this.codes.get(value);
   }
 
-  issueRefreshToken(grant: Omit<RefreshGrant, 'issuedAt' | 'revoked'>): string {
+  issueRefreshToken(grant: Omit<RefreshGrant, 'issuedAt' | 'lastUsedAt' | 'revoked'>): string {
     const value = `1.AR${randomBytes(64).toString('base64url')}`;
-    this.refreshTokens.set(value, { ...grant, issuedAt: this.now(), revoked: false });
+    this.refreshTokens.set(value, { ...grant, issuedAt: this.now(), lastUsedAt: this.now(), revoked: false });
     return value;
   }
 
   refreshToken(value: string): RefreshGrant | undefined {
     return this.refreshTokens.get(value);
+  }
+
+  /** Milliseconds the token has been unused, when past its lifetime; null while it is alive. */
+  inactivity(grant: RefreshGrant): number | null {
+    const idle = this.now() - grant.lastUsedAt;
+    return idle >= this.refreshTokenLifetimeSeconds * 1000 ? idle : null;
+  }
+
+  /** A redemption keeps the token alive (the caller should still switch to the new one it gets). */
+  markUsed(grant: RefreshGrant): void {
+    grant.lastUsedAt = this.now();
   }
 
   /** What revokeSignInSessions does: every refresh token of the user stops working. */
@@ -73,6 +94,15 @@ export class GrantStore {
     this.codes.clear();
     this.refreshTokens.clear();
   }
+}
+
+/** A .NET TimeSpan as AADSTS700082 prints it: `90.00:00:00` (days.hours:minutes:seconds). */
+export function timeSpan(ms: number): string {
+  const total = Math.floor(ms / 1000);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const clock = `${pad(Math.floor(total / 3600) % 24)}:${pad(Math.floor(total / 60) % 60)}:${pad(total % 60)}`;
+  const days = Math.floor(total / 86_400);
+  return days > 0 ? `${days}.${clock}` : clock;
 }
 
 /** PKCE check (RFC 7636 §4.6): S256 compares BASE64URL(SHA256(verifier)); plain compares as is. */

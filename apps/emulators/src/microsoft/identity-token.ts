@@ -4,7 +4,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppRegistration, DirectoryUser } from './directory-store.js';
 import { publicOrigin, resolveAuthority, sendAadError, unknownTenant, type Authority, type IdentityState } from './identity-authority.js';
-import { verifyPkce } from './identity-grants.js';
+import { timeSpan, verifyPkce } from './identity-grants.js';
 import { signJwt } from './identity-keys.js';
 import { GRAPH_RESOURCE, parseScopes, responseScope, type ParsedScopes } from './identity-scopes.js';
 
@@ -82,6 +82,13 @@ function refreshToken(state: IdentityState, request: FastifyRequest, reply: Fast
   if (!grant || grant.clientId !== client.clientId) return sendAadError(reply, 400, 'invalid_grant', 9002313, 'Invalid request. Request is malformed or invalid.');
   // revokeSignInSessions invalidates refresh tokens (https://learn.microsoft.com/en-us/entra/identity-platform/refresh-tokens#token-revocation).
   if (grant.revoked) return sendAadError(reply, 400, 'invalid_grant', 50173, 'The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password.');
+  // The wire text of an aged token, e.g. "AADSTS700082: The refresh token has expired due to inactivity. The token
+  // was issued on 2018-10-19T17:26:59.8511467Z and was inactive for 90.00:00:00." (refresh-tokens#token-lifetime).
+  const idle = state.grants.inactivity(grant);
+  if (idle !== null) {
+    return sendAadError(reply, 400, 'invalid_grant', 700082, `The refresh token has expired due to inactivity. The token was issued on ${new Date(grant.issuedAt).toISOString()} and was inactive for ${timeSpan(idle)}.`);
+  }
+  state.grants.markUsed(grant);
   const user = state.store.user(grant.userId);
   if (!user) return sendAadError(reply, 400, 'invalid_grant', 50173, 'The provided grant has expired due to it being revoked, a fresh auth token is needed.');
   if (!user.accountEnabled) return sendAadError(reply, 400, 'invalid_grant', 50057, 'The user account is disabled.');

@@ -23,6 +23,8 @@ export interface IdentityPart extends MicrosoftPart {
   expireAccessTokens(): void;
   /** Every unredeemed authorization code is past its ten minutes. */
   expireCodes(): void;
+  /** When a refresh token was last redeemed (emulator clock, epoch ms); null if never issued. Tests see which token a client sent. */
+  refreshTokenLastUsedAt(token: string): number | null;
 }
 
 export function registerIdentity(app: FastifyInstance, context: MicrosoftContext): IdentityPart {
@@ -62,6 +64,7 @@ export function registerIdentity(app: FastifyInstance, context: MicrosoftContext
     revokeRefreshTokens: (userId) => state.grants.revokeUser(userId),
     expireAccessTokens: () => context.tokens.expireAll(),
     expireCodes: () => state.grants.expireCodes(),
+    refreshTokenLastUsedAt: (token) => state.grants.refreshToken(token)?.lastUsedAt ?? null,
     reset() {
       state.grants.reset();
       store.reset();

@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import formbody from '@fastify/formbody';
 import { Controls, registerControls } from '../controls.js';
 import { listenLocal } from '../listen.js';
+import { allowHttpWebhooksFromEnv } from '../webhook-scheme.js';
 import type { MicrosoftContext } from './context.js';
 import { TokenRegistry } from './tokens.js';
 import { registerIdentity, type IdentityPart } from './identity.js';
@@ -23,15 +24,29 @@ export interface MicrosoftEmulator {
   close(): Promise<void>;
 }
 
-export async function startMicrosoftEmulator(options: { port?: number; host?: string } = {}): Promise<MicrosoftEmulator> {
+export interface MicrosoftEmulatorOptions {
+  port?: number;
+  host?: string;
+  /**
+   * Loopback/demo mode: accept http notification URLs, which Graph refuses (400 InvalidRequest).
+   * Default: the environment variable EMULATOR_ALLOW_HTTP_WEBHOOKS=true.
+   */
+  allowHttpWebhooks?: boolean;
+}
+
+export async function startMicrosoftEmulator(options: MicrosoftEmulatorOptions = {}): Promise<MicrosoftEmulator> {
   const app = Fastify({ logger: false, bodyLimit: 4 * 1024 * 1024 });
   await app.register(formbody);
   let url = '';
+  const controls = new Controls();
+  // One clock for tokens, events and subscriptions, which POST /_emulator/clock moves forward.
+  const now = controls.clock(Date.now);
   const context: MicrosoftContext = {
-    tokens: new TokenRegistry(),
-    controls: new Controls(),
+    tokens: new TokenRegistry(now),
+    controls,
     baseUrl: () => url,
-    now: Date.now,
+    now,
+    allowHttpWebhooks: options.allowHttpWebhooks ?? allowHttpWebhooksFromEnv(),
   };
   const identity = registerIdentity(app, context);
   const directory = registerDirectory(app, context);

@@ -51,3 +51,15 @@ export async function validateEndpoint(notificationUrl: string, timeoutMs: numbe
     return { ok: false, message: timedOut ? `${NOT_OK} The request timed out after ${timeoutMs} ms.` : NOT_OK, url, status: null, token };
   }
 }
+
+/**
+ * notificationUrl and lifecycleNotificationUrl "must make use of the HTTPS protocol" (subscription
+ * resource, https://learn.microsoft.com/graph/api/resources/subscription); Graph answers 400
+ * InvalidRequest "NotificationUrl scheme='http' is not supported." (microsoft-graph-docs-contrib#7821).
+ * The message when `url` is refused, else null; loopback/demo mode takes http.
+ */
+export function schemeRefusal(property: 'NotificationUrl' | 'LifecycleNotificationUrl', url: string, allowHttp: boolean): string | null {
+  const scheme = url.slice(0, url.indexOf(':')).toLowerCase();
+  if (scheme === 'https' || (scheme === 'http' && allowHttp)) return null;
+  return `${property} scheme='${scheme}' is not supported.`;
+}

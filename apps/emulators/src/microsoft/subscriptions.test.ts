@@ -1,5 +1,6 @@
 import t from 'tap';
 import { echoHandshake, signIn, startGraph, startReceiver } from './graph-calendar-testing.js';
+import { startMicrosoftEmulator } from './server.js';
 
 const ms = await startGraph(t);
 const inMinutes = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
@@ -113,4 +114,19 @@ t.test('an expired subscription disappears', async (t) => {
   await user.call('POST', '/me/events', { subject: 'x', start: { dateTime: '2026-01-01T10:00:00', timeZone: 'UTC' }, end: { dateTime: '2026-01-01T11:00:00', timeZone: 'UTC' } });
   await new Promise((resolve) => setTimeout(resolve, 100));
   t.same(hook.notifications(), [], 'expired subscriptions stop delivering');
+});
+
+t.test('outside loopback mode http notification URLs are refused as Graph refuses them, before any handshake', async (t) => {
+  const strict = await startMicrosoftEmulator({ allowHttpWebhooks: false });
+  t.teardown(() => strict.close());
+  const user = signIn(strict);
+  const hook = await startReceiver(t);
+  const body = { changeType: 'created', resource: 'me/events', expirationDateTime: inMinutes(60) };
+  const plain = await user.call('POST', '/subscriptions', { ...body, notificationUrl: hook.url });
+  t.equal(plain.status, 400);
+  t.match(plain.body.error, { code: 'InvalidRequest', message: "NotificationUrl scheme='http' is not supported." });
+  const lifecycle = await user.call('POST', '/subscriptions', { ...body, notificationUrl: 'https://127.0.0.1:9/hook', lifecycleNotificationUrl: hook.url });
+  t.match(lifecycle.body.error, { code: 'InvalidRequest', message: "LifecycleNotificationUrl scheme='http' is not supported." });
+  t.equal(hook.received.length, 0, 'no validation request was sent');
+  t.equal(strict.calendar.subscriptions().length, 0);
 });

@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { MicrosoftContext } from './context.js';
 import { authenticate, scopeNames, sendGraphError } from './graph-request.js';
 import { formatUtc } from './graph-time.js';
-import { validateEndpoint, type HandshakeResult } from './subscriptions-validation.js';
+import { schemeRefusal, validateEndpoint, type HandshakeResult } from './subscriptions-validation.js';
 import type { AccessTokenClaims } from './tokens.js';
 
 export interface Subscription {
@@ -138,6 +138,10 @@ export function registerSubscriptions(app: FastifyInstance, context: MicrosoftCo
       return sendGraphError(reply, 400, 'InvalidRequest', 'clientState must be a string of at most 128 characters.');
     }
     const lifecycleUrl = typeof body.lifecycleNotificationUrl === 'string' ? body.lifecycleNotificationUrl : null;
+    const refusal =
+      schemeRefusal('NotificationUrl', body.notificationUrl, context.allowHttpWebhooks) ??
+      (lifecycleUrl ? schemeRefusal('LifecycleNotificationUrl', lifecycleUrl, context.allowHttpWebhooks) : null);
+    if (refusal) return sendGraphError(reply, 400, 'InvalidRequest', refusal);
     const expiration = checkExpiration(body.expirationDateTime);
     if ('error' in expiration) return sendGraphError(reply, 400, expiration.code, expiration.error);
 
@@ -192,6 +196,8 @@ export function registerSubscriptions(app: FastifyInstance, context: MicrosoftCo
       subscription.expiresAt = expiration.at;
     }
     if (typeof body.notificationUrl === 'string' && body.notificationUrl !== subscription.notificationUrl) {
+      const refusal = schemeRefusal('NotificationUrl', body.notificationUrl, context.allowHttpWebhooks);
+      if (refusal) return sendGraphError(reply, 400, 'InvalidRequest', refusal);
       const result = await validateEndpoint(body.notificationUrl, options().validationTimeoutMs);
       store.handshakes.push(result);
       if (!result.ok) return sendGraphError(reply, 400, 'InvalidRequest', result.message ?? 'Subscription validation request failed.');
