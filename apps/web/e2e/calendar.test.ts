@@ -4,21 +4,10 @@
 import t from 'tap';
 import { seedTenant, signIn, TEST_PASSWORD } from '@switchboard/api/testing';
 import { startGoogleEmulator } from '@switchboard/emulators';
-import { browserUnavailable, idProblems, launchBrowser, openPage, signInAs, startServer } from './harness.js';
+import { browserUnavailable, eventually, idProblems, launchBrowser, openPage, signInAs, startServer } from './harness.js';
 
 const GOOGLE_CLIENT_ID = 'web-calendar.apps.googleusercontent.com';
 const GOOGLE_SECRET = 'GOCSPX-browser-calendar-secret';
-
-/** Polls until `check` is truthy; the push job runs in the background. Bounded, not timed. */
-async function eventually<T>(check: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 const unavailable = browserUnavailable();
 if (unavailable && process.env.CI) throw new Error(`Browser tests must run in CI: ${unavailable}`);

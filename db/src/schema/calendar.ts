@@ -38,6 +38,8 @@ export interface CalendarEventMappingsTable {
   last_error: string | null;
   conflict_remote: JSONColumnType<ConflictRemote | null, string | null, string | null>;
   last_synced_at: Date | null;
+  /** A series' cancelled occurrences (original starts) this calendar already has (migration 0009). */
+  cancelled_starts: ColumnType<string[], string[] | undefined, string[]>;
   created_at: ColumnType<Date, never, never>;
   updated_at: Timestamp;
 }

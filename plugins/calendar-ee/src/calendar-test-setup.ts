@@ -21,7 +21,8 @@ export interface Emulators {
 }
 
 export async function startEmulators(t: Test): Promise<Emulators> {
-  const [google, microsoft] = await Promise.all([startGoogleEmulator(), startMicrosoftEmulator()]);
+  // Loopback mode: the app's webhook URLs here are plain http, which the real providers refuse.
+  const [google, microsoft] = await Promise.all([startGoogleEmulator({ allowHttpWebhooks: true }), startMicrosoftEmulator({ allowHttpWebhooks: true })]);
   // Closed after the app (see startCalendarApp): while the app's jobs still call them, closing the
   // emulators first would leave those calls retrying against a closed port.
   t.teardown(async () => {
@@ -46,16 +47,19 @@ async function freePort(): Promise<number> {
 }
 
 /** The EE app with workers; `listen` makes it reachable by the emulators' webhooks. */
-export async function startCalendarApp(t: Test, emulators: Emulators, opts: { listen?: boolean; sweepMinutes?: number; env?: Record<string, string>; database?: DatabaseHandle; keyring?: Keyring } = {}): Promise<CalendarApp> {
+export async function startCalendarApp(t: Test, emulators: Emulators, opts: { listen?: boolean; sweepMinutes?: number; env?: Record<string, string>; database?: DatabaseHandle; keyring?: Keyring; workers?: boolean } = {}): Promise<CalendarApp> {
   const port = opts.listen ? await freePort() : 0;
   const publicUrl = opts.listen ? `http://127.0.0.1:${port}` : PUBLIC_URL;
   const ctx = await buildTestApp({
     edition: 'ee',
-    runWorkers: true,
+    // `workers: false`: no job runs by itself; the test calls the sync services in the order it wants.
+    runWorkers: opts.workers ?? true,
     database: opts.database,
     keyring: opts.keyring,
     env: {
       PUBLIC_URL: publicUrl,
+      // The providers are the emulators (loopback mode), so push works over http; '' turns it off.
+      SWITCHBOARD_ALLOW_LOOPBACK_PROVIDERS: 'true',
       ...(opts.sweepMinutes ? { CALENDAR_SWEEP_MINUTES: String(opts.sweepMinutes) } : {}),
       MICROSOFT_LOGIN_URL: emulators.microsoft.url,
       MICROSOFT_GRAPH_URL: emulators.microsoft.url,

@@ -45,7 +45,7 @@ t.test('webhooks write no access log lines, but their rejections are logged; oth
     [],
     'no access log line for either webhook',
   );
-  t.match(lines(), [{ msg: 'calendar webhook rejected', level: 40 }]);
+  t.match(lines().filter((l) => l.msg === 'calendar webhook rejected'), [{ level: 40 }]);
   await ctx.app.inject({ method: 'GET', url: '/api/edition' });
   t.same(
     lines().filter((l) => l.msg === 'incoming request').map((l) => l.req?.url),

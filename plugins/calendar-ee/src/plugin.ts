@@ -3,6 +3,7 @@
 // the sync jobs.
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
+import { calendarPushStatus, type CalendarPushStatus } from '@switchboard/core';
 import { calendarHandlers } from './routes/handlers.js';
 import { createAdapterFactory, type AdapterFactory } from './services/adapter-factory.js';
 import { PROVIDER_JOBS, RECOVER_JOB, registerCalendarJobs, scheduleSweep, type Notifier } from './services/calendar-jobs.js';
@@ -14,6 +15,8 @@ export interface CalendarDeps extends TokenDeps {
   notifications: Notifier;
   jobs: FastifyInstance['jobs'];
   log: FastifyInstance['log'];
+  /** Whether providers can deliver change notifications here (an https PUBLIC_URL); else the sweep alone syncs. */
+  push: CalendarPushStatus;
 }
 
 export interface CalendarPluginOptions {
@@ -32,7 +35,9 @@ async function calendarEe(app: FastifyInstance, options: CalendarPluginOptions) 
     publicUrl: app.coreOptions.publicUrl,
     resolveMicrosoft: (tenantId) => app.microsoft.resolveConsumerProfile(tenantId, 'calendar'),
   };
-  const deps: CalendarDeps = { ...tokenDeps, adapterFor: createAdapterFactory({ ...tokenDeps, metrics: app.metrics }), notifications: app.notifications, jobs: app.jobs, log: app.log };
+  const push = calendarPushStatus({ ...app.coreOptions, sweepMinutes });
+  if (!push.available) app.log.warn({ publicUrl: app.coreOptions.publicUrl }, `calendar push is unavailable: ${push.reason}`);
+  const deps: CalendarDeps = { ...tokenDeps, adapterFor: createAdapterFactory({ ...tokenDeps, metrics: app.metrics }), notifications: app.notifications, jobs: app.jobs, log: app.log, push };
   const inFlight = createInFlightJobs({ connectionString: app.coreOptions.database.connectionString, jobs: app.jobs, log: app.log });
   registerCalendarJobs({ ...deps, sweepMinutes, metrics: app.metrics, inFlight }, app.outbox);
   app.addHook('onReady', async () => {

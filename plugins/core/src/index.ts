@@ -9,6 +9,7 @@ export { forTenant, isUuid, type Db, type TenantScope } from './tenancy.js';
 export { keyringFromEnv, loadOrCreateKeyFile, keyringToFile, writeKeyFile, keyIdOf, type Keyring } from './services/keyring.js';
 export { createSecretStore, type SecretStore } from './services/secrets.js';
 export { checkOutboundUrl, createOutboundFetch, OutboundUrlRefused, type OutboundFetch, type OutboundPolicy } from './services/outbound-url.js';
+export { calendarPushStatus, type CalendarPushStatus } from './services/calendar-push.js';
 export { recordAudit, type AuditEntry } from './services/audit.js';
 export { appendEvent, type DomainEvent, type OutboxSubscriber } from './services/outbox.js';
 export type { JobDefinition, JobQueue } from './services/jobs.js';

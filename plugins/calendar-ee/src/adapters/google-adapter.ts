@@ -1,10 +1,11 @@
 // CalendarAdapter for Google Calendar v3 through @googleapis/calendar. The library's retries are
 // off (gaxios ignores Retry-After); every call goes through provider-http's token and retry policy.
-// Occurrences and exceptions of a series are folded into their series master: the engine maps
-// single events and series masters only.
+// Series are listed unexpanded (singleEvents=false): a master is reported as itself, an edited or
+// cancelled occurrence (an exception) as a change of that one occurrence (google-series.ts).
 import { randomUUID } from 'node:crypto';
 import { calendar, type calendar_v3 } from '@googleapis/calendar';
 import { googleEventId, toGoogleEvent, toGooglePatch, toRemoteEvent } from './google-mapping.js';
+import { googleInstanceId, googleOccurrenceOf, toGoogleInstancePatch } from './google-series.js';
 import { DEFAULT_RETRY_POLICY, parseRetryAfter, ProviderResponseError, withAccessToken, withRetry, type RetryPolicy } from './provider-http.js';
 import {
   CursorExpired,
@@ -125,11 +126,31 @@ export function createGoogleAdapter(options: GoogleAdapterOptions): CalendarAdap
     }
   }
 
+  async function writeOccurrence(seriesExternalId: string, originalStart: string, event: SyncEvent, etag?: string): Promise<RemoteEvent> {
+    const eventId = googleInstanceId(seriesExternalId, originalStart);
+    let written: GoogleEvent;
+    try {
+      written = await call(
+        'Change one occurrence of the calendar series',
+        (o) => api.events.patch({ calendarId, eventId, sendUpdates: 'none', requestBody: toGoogleInstancePatch(event) }, o),
+        etag ? { 'if-match': etag } : {},
+      );
+    } catch (error) {
+      if (hasStatus(error, 412)) throw new PreconditionFailed('The occurrence changed since it was last read.');
+      if (hasStatus(error, 404, 410)) throw new EventNotFound('The calendar series or this occurrence of it no longer exists.');
+      throw error;
+    }
+    return { ...toRemoteEvent(written), occurrenceOf: googleOccurrenceOf(written) ?? { seriesId: seriesExternalId, originalStart } };
+  }
+
+  async function cancelOccurrence(seriesExternalId: string, originalStart: string): Promise<void> {
+    await deleteEvent(googleInstanceId(seriesExternalId, originalStart));
+  }
+
   async function* listChanges(cursor: string | null, window: { from: Date; to: Date }): AsyncIterable<ChangePage> {
     // Full: the window, cancelled events included, series unexpanded. Incremental: the sync token
     // alone (timeMin/timeMax are not allowed with it); deletions always come back.
     const query = cursor ? { syncToken: cursor } : { timeMin: window.from.toISOString(), timeMax: window.to.toISOString() };
-    const emitted = new Set<string>();
     let pageToken: string | undefined;
     do {
       let page: calendar_v3.Schema$Events;
@@ -143,11 +164,9 @@ export function createGoogleAdapter(options: GoogleAdapterOptions): CalendarAdap
       }
       const changes: RemoteEvent[] = [];
       for (const item of page.items ?? []) {
-        // A changed or cancelled occurrence of a series: report its series master instead.
-        const master = item.recurringEventId ? await read(item.recurringEventId) : item;
-        if (!master?.id || emitted.has(master.id)) continue;
-        emitted.add(master.id);
-        changes.push(toRemoteEvent(master));
+        if (!item.id) continue;
+        const occurrenceOf = googleOccurrenceOf(item);
+        changes.push(occurrenceOf ? { ...toRemoteEvent(item), occurrenceOf } : toRemoteEvent(item));
       }
       pageToken = page.nextPageToken ?? undefined;
       yield pageToken ? { changes } : { changes, ...(page.nextSyncToken ? { nextCursor: page.nextSyncToken } : {}) };
@@ -178,6 +197,8 @@ export function createGoogleAdapter(options: GoogleAdapterOptions): CalendarAdap
     updateEvent,
     getEvent,
     deleteEvent,
+    writeOccurrence,
+    cancelOccurrence,
     listChanges,
     watch,
     renewWatch: async () => {

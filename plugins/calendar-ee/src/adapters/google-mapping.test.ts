@@ -5,8 +5,18 @@ import { roundTripCases } from './fixtures/round-trip-cases.js';
 
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8'));
 
-t.test('every round-trip case survives SyncEvent → Google resource → SyncEvent unchanged', async (t) => {
-  for (const { name, event } of roundTripCases) t.strictSame(fromGoogleEvent(toGoogleEvent(event, 'm-1')), event, name);
+t.test('every round-trip case survives SyncEvent → Google resource → SyncEvent unchanged (attendees are inbound only)', async (t) => {
+  for (const { name, event } of roundTripCases) t.strictSame(fromGoogleEvent(toGoogleEvent(event, 'm-1')), { ...event, attendees: [] }, name);
+});
+
+t.test('insert and patch bodies hold only the fields we own: never attendees, reminders, colour or conference data', async (t) => {
+  const withGuests = roundTripCases.find((c) => c.event.attendees.length > 0)!.event;
+  const owned = ['summary', 'description', 'start', 'end', 'recurrence', 'extendedProperties'];
+  for (const body of [toGoogleEvent(withGuests, 'm-1'), toGooglePatch(withGuests), toGooglePatch({ ...withGuests, allDay: true, start: '2026-06-10', end: '2026-06-11' })]) {
+    t.same(Object.keys(body).filter((key) => !owned.includes(key)), [], Object.keys(body).join(','));
+    // Patch merges extendedProperties.private key by key: others' keys and `shared` are left alone.
+    t.same(Object.keys(body.extendedProperties ?? {}).filter((key) => key !== 'private'), []);
+  }
 });
 
 t.test('timed events carry the zone and its offset at each end; all-day events use dates and keep their zone privately', async (t) => {

@@ -35,7 +35,13 @@ function zonedDateTime(instant: string, timeZone: string): string {
   return local.toISO({ suppressMilliseconds: true, includeOffset: true })!;
 }
 
-/** The event resource for an insert (and the base of a patch). Notes '' and null both mean "no description". */
+/**
+ * The event resource for an insert (and the base of a patch): only the fields we own. Attendees,
+ * reminders, colour, conference data and others' extended properties are the calendar user's; not
+ * sending them leaves them as they are under patch semantics (and an attendee list we sent would
+ * replace theirs, mailing cancellations when they send updates). Notes '' and null both mean "no
+ * description".
+ */
 export function toGoogleEvent(event: SyncEvent, mappingId?: string): GoogleEvent {
   const privateProps: Record<string, string> = {};
   if (mappingId) privateProps[MAPPING_ID_PROPERTY] = mappingId;
@@ -46,16 +52,17 @@ export function toGoogleEvent(event: SyncEvent, mappingId?: string): GoogleEvent
     start: event.allDay ? { date: event.start } : { dateTime: zonedDateTime(event.start, event.timeZone), timeZone: event.timeZone },
     end: event.allDay ? { date: event.end } : { dateTime: zonedDateTime(event.end, event.timeZone), timeZone: event.timeZone },
     ...(event.recurrence ? { recurrence: [`RRULE:${event.recurrence}`] } : {}),
-    attendees: event.attendees.map((email) => ({ email })),
     ...(Object.keys(privateProps).length ? { extendedProperties: { private: privateProps } } : {}),
   };
 }
 
 /**
- * The body of events.patch: the insert resource plus explicit nulls for what must disappear (patch
- * merges objects key by key, so switching between date and dateTime must clear the other one).
- * Fields we do not manage (location, reminders, colour) stay as the calendar's user left them; a
- * stale all-day zone property is harmless because timed events read the zone from `start`.
+ * The body of events.patch (https://developers.google.com/calendar/api/v3/reference/events/patch):
+ * the insert resource plus explicit nulls for what must disappear (patch merges objects key by key,
+ * so switching between date and dateTime must clear the other one). Fields we do not manage
+ * (attendees, location, reminders, colour, conference data, other private or shared properties)
+ * are absent, so they stay as the calendar's user left them; a stale all-day zone property is
+ * harmless because timed events read the zone from `start`.
  */
 export function toGooglePatch(event: SyncEvent): GoogleEvent {
   const resource = toGoogleEvent(event) as Record<string, unknown>;

@@ -1,16 +1,30 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
-import { fromGraphEvent, ianaTimeZone, toGraphEvent, toRemoteEvent, type GraphEvent } from './graph-mapping.js';
+import { fromGraphEvent, ianaTimeZone, MAPPING_PROPERTY_ID, toGraphEvent, toRemoteEvent, type GraphEvent } from './graph-mapping.js';
 import { canonicalRecurrence, fromGraphRecurrence, RecurrenceNotRepresentable, toGraphRecurrence } from './graph-recurrence.js';
 import { roundTripCases } from './fixtures/round-trip-cases.js';
 
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8'));
 
-t.test('every round-trip case survives SyncEvent → Graph event → SyncEvent unchanged', async (t) => {
+t.test('every round-trip case survives SyncEvent → Graph event → SyncEvent unchanged (attendees are inbound only)', async (t) => {
   for (const { name, event } of roundTripCases) {
     const graph = { id: 'x', ...toGraphEvent(event) } as GraphEvent;
-    t.strictSame(fromGraphEvent(graph), event, name);
+    t.strictSame(fromGraphEvent(graph), { ...event, attendees: [] }, name);
   }
+});
+
+t.test('writes carry only the fields we sync: never attendees, reminders, categories, showAs or online-meeting data', async (t) => {
+  const withAttendees = roundTripCases.find((c) => c.event.attendees.length > 0)!.event;
+  t.strictSame(Object.keys(toGraphEvent(withAttendees)).sort(), ['body', 'end', 'isAllDay', 'recurrence', 'start', 'subject']);
+});
+
+t.test('only a UUID in our own extended property is our mapping id; a transactionId is not', async (t) => {
+  const { graph } = fixture('graph-event-from-outlook.json');
+  const id = '0b5c7e4e-3c1f-4c55-9d0e-5b7f2c1a9e11';
+  t.equal(toRemoteEvent({ ...graph, transactionId: id }).mappingId, null, "Outlook's own transactionId");
+  t.equal(toRemoteEvent({ ...graph, singleValueExtendedProperties: [{ id: MAPPING_PROPERTY_ID.toLowerCase(), value: id }] }).mappingId, id, 'ours (ids compare case-insensitively)');
+  t.equal(toRemoteEvent({ ...graph, singleValueExtendedProperties: [{ id: MAPPING_PROPERTY_ID, value: 'not-a-uuid' }] }).mappingId, null, 'malformed: foreign');
+  t.equal(toRemoteEvent({ ...graph, singleValueExtendedProperties: [{ id: 'String {00020329-0000-0000-C000-000000000046} Name other', value: id }] }).mappingId, null, "someone else's property");
 });
 
 t.test('times are wall clock in the event zone; all-day events are midnight to midnight', async (t) => {
@@ -55,10 +69,24 @@ t.test('RRULEs Outlook cannot hold are refused with a reason', async (t) => {
   }
 });
 
-t.test('Windows zone names become IANA zones; unknown names are not guessed', async (t) => {
+t.test('Windows zone names become IANA zones (all of CLDR); unknown and custom names are not guessed', async (t) => {
   t.equal(ianaTimeZone('Pacific Standard Time'), 'America/Los_Angeles');
   t.equal(ianaTimeZone('Europe/Berlin'), 'Europe/Berlin');
+  t.equal(ianaTimeZone('UTC'), 'UTC');
+  t.equal(ianaTimeZone('Coordinated Universal Time'), 'UTC');
+  // Outside the old hand table.
+  t.equal(ianaTimeZone('Nepal Standard Time'), 'Asia/Katmandu');
+  t.equal(ianaTimeZone('Aleutian Standard Time'), 'America/Adak');
   t.equal(ianaTimeZone('Mars Standard Time'), null);
+  t.equal(ianaTimeZone('tzone://Microsoft/Custom'), null);
+  t.equal(ianaTimeZone('Customized Time Zone'), null);
+});
+
+t.test('a custom start zone takes the end zone; the instant is what Graph sent in UTC', async (t) => {
+  const { graph } = fixture('graph-event-from-outlook.json');
+  const custom = { ...graph, recurrence: null, originalStartTimeZone: 'tzone://Microsoft/Custom', originalEndTimeZone: 'Tokyo Standard Time', start: { dateTime: '2026-06-15T07:00:00.0000000', timeZone: 'UTC' }, end: { dateTime: '2026-06-15T08:00:00.0000000', timeZone: 'UTC' } };
+  t.match(fromGraphEvent(custom), { start: '2026-06-15T07:00:00.000Z', end: '2026-06-15T08:00:00.000Z', timeZone: 'Asia/Tokyo' });
+  t.match(fromGraphEvent({ ...custom, originalEndTimeZone: 'tzone://Microsoft/Custom' }), { start: '2026-06-15T07:00:00.000Z', timeZone: 'UTC' });
 });
 
 t.test('an Outlook series the PSA cannot hold still maps to its RRULE (inbound decides to leave it out)', async (t) => {

@@ -2,7 +2,10 @@
 // or IANA); all-day events are midnight-to-midnight wall-clock times with isAllDay; recurrence is a
 // patternedRecurrence (graph-recurrence.ts). We write IANA zones and read in UTC
 // (`Prefer: outlook.timezone="UTC"`), taking the event's own zone from originalStartTimeZone.
-import { DateTime } from 'luxon';
+// Our own events carry our mapping id in an extended property only we write (MAPPING_PROPERTY_ID).
+import { DateTime, IANAZone } from 'luxon';
+import { findIana } from 'windows-iana';
+import { isUuid } from '@switchboard/core';
 import { fromGraphRecurrence, toGraphRecurrence, type GraphRecurrence } from './graph-recurrence.js';
 import { normalizeAttendees } from './attendees.js';
 import type { RemoteEvent, SyncEvent } from './types.js';
@@ -28,62 +31,41 @@ export interface GraphEvent {
   start?: DateTimeTimeZone;
   end?: DateTimeTimeZone;
   originalStartTimeZone?: string | null;
+  originalEndTimeZone?: string | null;
   isAllDay?: boolean;
   recurrence?: GraphRecurrence | null;
   attendees?: Array<{ type?: string; emailAddress?: { address?: string | null } }>;
+  singleValueExtendedProperties?: Array<{ id: string; value?: string | null }>;
 }
 
 /**
- * Windows zone names Outlook reports in originalStartTimeZone, to IANA (CLDR windowsZones, the
- * zones MSP tenants use most). An IANA name passes through as it is.
+ * Where we write our mapping id: a string extended property in a GUID namespace of our own, so
+ * only we write it. transactionId cannot tell our events apart: Outlook sets one of its own
+ * (UUID-shaped) on events made in Outlook. Reads ask for it with
+ * `$expand=singleValueExtendedProperties($filter=id eq '<MAPPING_PROPERTY_ID>')`.
+ * https://learn.microsoft.com/graph/api/resources/extended-properties-overview (id formats)
+ * https://learn.microsoft.com/graph/api/singlevaluelegacyextendedproperty-get
  */
-const WINDOWS_ZONES: Record<string, string> = {
-  UTC: 'UTC',
-  'Coordinated Universal Time': 'UTC',
-  'Dateline Standard Time': 'Etc/GMT+12',
-  'Hawaiian Standard Time': 'Pacific/Honolulu',
-  'Alaskan Standard Time': 'America/Anchorage',
-  'Pacific Standard Time': 'America/Los_Angeles',
-  'US Mountain Standard Time': 'America/Phoenix',
-  'Mountain Standard Time': 'America/Denver',
-  'Central Standard Time': 'America/Chicago',
-  'Canada Central Standard Time': 'America/Regina',
-  'Eastern Standard Time': 'America/New_York',
-  'US Eastern Standard Time': 'America/Indianapolis',
-  'Atlantic Standard Time': 'America/Halifax',
-  'Newfoundland Standard Time': 'America/St_Johns',
-  'E. South America Standard Time': 'America/Sao_Paulo',
-  'Argentina Standard Time': 'America/Buenos_Aires',
-  'GMT Standard Time': 'Europe/London',
-  'Greenwich Standard Time': 'Atlantic/Reykjavik',
-  'W. Europe Standard Time': 'Europe/Berlin',
-  'Romance Standard Time': 'Europe/Paris',
-  'Central Europe Standard Time': 'Europe/Budapest',
-  'Central European Standard Time': 'Europe/Warsaw',
-  'E. Europe Standard Time': 'Europe/Chisinau',
-  'FLE Standard Time': 'Europe/Kiev',
-  'GTB Standard Time': 'Europe/Bucharest',
-  'Russian Standard Time': 'Europe/Moscow',
-  'South Africa Standard Time': 'Africa/Johannesburg',
-  'Israel Standard Time': 'Asia/Jerusalem',
-  'Arabian Standard Time': 'Asia/Dubai',
-  'India Standard Time': 'Asia/Calcutta',
-  'SE Asia Standard Time': 'Asia/Bangkok',
-  'Singapore Standard Time': 'Asia/Singapore',
-  'China Standard Time': 'Asia/Shanghai',
-  'Tokyo Standard Time': 'Asia/Tokyo',
-  'Korea Standard Time': 'Asia/Seoul',
-  'W. Australia Standard Time': 'Australia/Perth',
-  'AUS Eastern Standard Time': 'Australia/Sydney',
-  'E. Australia Standard Time': 'Australia/Brisbane',
-  'New Zealand Standard Time': 'Pacific/Auckland',
-};
+export const MAPPING_PROPERTY_ID = 'String {196150dc-48ec-4543-baa6-0ff575756f9a} Name switchboardMappingId';
+export const EXPAND_MAPPING_PROPERTY = `$expand=singleValueExtendedProperties($filter=id eq '${MAPPING_PROPERTY_ID}')`;
 
-/** The IANA zone for a Graph zone name, or null when neither table nor Intl knows it. */
+/** Our mapping id on an event read with EXPAND_MAPPING_PROPERTY; anything but a UUID is not ours. */
+export function mappingIdOf(graph: GraphEvent): string | null {
+  const value = graph.singleValueExtendedProperties?.find((p) => p.id.toLowerCase() === MAPPING_PROPERTY_ID.toLowerCase())?.value;
+  return value && isUuid(value) ? value : null;
+}
+
+/**
+ * The IANA zone for a Graph zone name: a Windows id through CLDR's windowsZones (windows-iana; the
+ * first name is CLDR's default for the id), or an IANA name as it is. null when neither knows it,
+ * e.g. desktop Outlook's legacy custom zones (`tzone://Microsoft/Custom`, "Customized Time Zone").
+ */
 export function ianaTimeZone(name: string | null | undefined): string | null {
   if (!name) return null;
-  const zone = WINDOWS_ZONES[name] ?? name;
-  return DateTime.local().setZone(zone).isValid ? zone : null;
+  // "UTC" is both an IANA name and a Windows id; IANA first keeps it as written.
+  if (IANAZone.isValidZone(name)) return name;
+  const zone = findIana(name)[0] ?? (name === 'Coordinated Universal Time' ? 'UTC' : null);
+  return zone && IANAZone.isValidZone(zone) ? zone : null;
 }
 
 /** Graph's `2026-03-08T01:30:00.0000000` wall clock of an instant in `zone`. */
@@ -94,7 +76,13 @@ const wallClock = (instant: string, zone: string) =>
 export const seriesStartDate = (event: SyncEvent) =>
   event.allDay ? event.start : DateTime.fromISO(event.start, { zone: 'utc' }).setZone(event.timeZone).toISODate()!;
 
-/** The body of a create (POST) or update (PATCH); PATCH replaces each field we send. */
+/**
+ * The body of a create (POST) or update (PATCH): only the fields we sync, since PATCH replaces each
+ * field it is sent. Attendees are never sent: an update that changes them mails the attendees
+ * (https://learn.microsoft.com/graph/api/event-update, "attendees property and meeting updates"),
+ * so sending our empty list would cancel the meeting for everyone invited in Outlook. Reminders,
+ * categories, showAs and online-meeting data stay whatever Outlook holds.
+ */
 export function toGraphEvent(event: SyncEvent): Record<string, unknown> {
   const time = (value: string) => (event.allDay ? `${value}T00:00:00.0000000` : wallClock(value, event.timeZone));
   return {
@@ -106,7 +94,6 @@ export function toGraphEvent(event: SyncEvent): Record<string, unknown> {
     recurrence: event.recurrence
       ? toGraphRecurrence(event.recurrence, { date: seriesStartDate(event), timeZone: event.timeZone, allDay: event.allDay })
       : null,
-    attendees: event.attendees.map((address) => ({ type: 'required', emailAddress: { address } })),
   };
 }
 
@@ -137,11 +124,21 @@ function instantOf(value: DateTimeTimeZone): string {
   return DateTime.fromISO(value.dateTime.slice(0, 23), { zone }).toUTC().toJSDate().toISOString();
 }
 
+/**
+ * The event's own zone. We read in UTC, so the instants are right whatever the zone; the zone only
+ * places the entry. A legacy custom zone has no name we can resolve, and Graph v1.0 returns its
+ * times only in the zone Prefer asks for (UTC by default), never in the custom zone itself, so there
+ * is no wall clock to take an offset from: the end's zone, then the zone the times came in, stand in.
+ */
+const ownZone = (graph: GraphEvent) =>
+  ianaTimeZone(graph.originalStartTimeZone) ?? ianaTimeZone(graph.originalEndTimeZone) ?? ianaTimeZone(graph.start?.timeZone) ?? 'UTC';
+
 export function fromGraphEvent(graph: GraphEvent): SyncEvent {
+  const { start, end } = graph;
+  // The adapter reads a partial delta item in full (isCompleteEvent) before it gets here.
+  if (!start || !end) throw new TypeError(`Graph event ${graph.id} has no start or end: read it in full first.`);
   const allDay = graph.isAllDay === true;
-  const timeZone = ianaTimeZone(graph.originalStartTimeZone) ?? ianaTimeZone(graph.start?.timeZone) ?? 'UTC';
-  const start = graph.start!;
-  const end = graph.end!;
+  const timeZone = ownZone(graph);
   return {
     title: graph.subject ?? '',
     notes: notesOf(graph.body),
@@ -158,14 +155,20 @@ export function fromGraphEvent(graph: GraphEvent): SyncEvent {
 /** `W/"<changeKey>"` → the change key. */
 const changeKeyOf = (graph: GraphEvent) => graph.changeKey ?? graph['@odata.etag']?.replace(/^W\//, '').replace(/^"|"$/g, '') ?? '';
 
+/** A delta item may carry only what changed (delta-query-overview): these must all be there to map it. */
+const FULL_EVENT_KEYS = ['type', 'subject', 'body', 'start', 'end', 'isAllDay', 'recurrence', 'originalStartTimeZone', 'attendees'] as const;
+export const isCompleteEvent = (graph: GraphEvent) => FULL_EVENT_KEYS.every((key) => graph[key] !== undefined);
+
 /** The adapter's view of a Graph event; a delta `@removed` entry or a cancelled meeting is cancelled. */
 export function toRemoteEvent(graph: GraphEvent): RemoteEvent {
   const cancelled = graph['@removed'] !== undefined || graph.isCancelled === true;
+  const mappingId = mappingIdOf(graph);
   return {
     id: graph.id,
     etag: changeKeyOf(graph),
     iCalUid: graph.iCalUId ?? null,
-    mappingId: graph.transactionId ?? null,
+    mappingId,
+    ...(!mappingId && graph.transactionId && isUuid(graph.transactionId) ? { maybeMappingId: graph.transactionId } : {}),
     cancelled,
     event: cancelled ? null : fromGraphEvent(graph),
   };

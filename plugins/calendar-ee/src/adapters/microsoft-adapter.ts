@@ -3,10 +3,13 @@
 // retries throttling and outages.
 //
 // calendarView/delta lists occurrences, never series masters. The engine maps single events and
-// series masters, so an occurrence or exception is reported as its series master (one GET per series
-// per round), and the cursor remembers the series seen in the window: when a series is deleted, only
-// its occurrences come back as @removed, and the master's own 404 is what tells us.
-import { toGraphEvent, toRemoteEvent, type GraphEvent } from './graph-mapping.js';
+// series masters, so an occurrence is reported as its series master (one GET per series per round),
+// an exception as a change of that one occurrence (graph-series.ts), and the cursor remembers the
+// series seen in the window: when a series is deleted, only its occurrences come back as @removed,
+// and the master's own 404 is what tells us; when it lives on, the occurrences its rule gives that
+// it no longer lists were cancelled.
+import { EXPAND_MAPPING_PROPERTY, isCompleteEvent, MAPPING_PROPERTY_ID, toGraphEvent, toRemoteEvent, type GraphEvent } from './graph-mapping.js';
+import { createGraphSeries, graphOccurrenceOf } from './graph-series.js';
 import { graphMailboxLimiter, type MailboxLimiter } from './mailbox-limiter.js';
 import { DEFAULT_RETRY_POLICY, parseRetryAfter, ProviderResponseError, withAccessToken, withRetry, type RetryPolicy } from './provider-http.js';
 import {
@@ -41,7 +44,12 @@ export interface MicrosoftAdapterOptions {
 
 /** Graph rejects subscriptions beyond 10,070 minutes; a minute of margin absorbs clock skew. */
 export const MAX_SUBSCRIPTION_SECONDS = 10_070 * 60 - 60;
-/** Times in UTC and bodies as plain text, whatever the mailbox's settings. */
+/**
+ * Times in UTC and bodies as plain text, whatever the mailbox's settings. Not `IdType="ImmutableId"`:
+ * it changes the ids Graph returns (https://learn.microsoft.com/graph/outlook-immutable-id), so
+ * every external id we stored would stop matching until translated with translateExchangeIds, and
+ * events imported from Outlook carry no property of ours to match them by meanwhile.
+ */
 const READ_PREFERENCES = 'outlook.timezone="UTC", outlook.body-content-type="text"';
 const CURSOR_EXPIRED_CODES = ['syncStateNotFound', 'resyncRequired', 'SyncStateNotFound'];
 
@@ -102,9 +110,12 @@ export function createMicrosoftAdapter(options: MicrosoftAdapterOptions): Calend
     );
   }
 
+  const series = createGraphSeries(send);
+
+  /** The event in full, with our mapping property if we wrote it; null when it is gone. */
   async function read(id: string): Promise<GraphEvent | null> {
     try {
-      return await send<GraphEvent>('Read the calendar event', 'GET', eventPath(id));
+      return await send<GraphEvent>('Read the calendar event', 'GET', `${eventPath(id)}?${EXPAND_MAPPING_PROPERTY}`);
     } catch (error) {
       if (hasStatus(error, 404)) return null;
       throw error;
@@ -112,8 +123,10 @@ export function createMicrosoftAdapter(options: MicrosoftAdapterOptions): Calend
   }
 
   async function createEvent(event: SyncEvent, mappingId: string): Promise<RemoteEvent> {
-    // transactionId makes a retried POST answer with the event the first attempt created.
-    return toRemoteEvent(await send('Create the calendar event', 'POST', events, { ...toGraphEvent(event), transactionId: mappingId }));
+    // transactionId makes a retried POST answer with the event the first attempt created; the
+    // extended property is what marks the event as ours (graph-mapping.ts, MAPPING_PROPERTY_ID).
+    const body = { ...toGraphEvent(event), transactionId: mappingId, singleValueExtendedProperties: [{ id: MAPPING_PROPERTY_ID, value: mappingId }] };
+    return { ...toRemoteEvent(await send('Create the calendar event', 'POST', events, body)), mappingId };
   }
 
   async function updateEvent(externalId: string, event: SyncEvent, etag: string): Promise<RemoteEvent> {
@@ -149,6 +162,7 @@ export function createMicrosoftAdapter(options: MicrosoftAdapterOptions): Calend
 
     /** What an item stands for: itself, its series master, or (a removal) a deletion or a move out of the window. */
     async function change(item: GraphEvent): Promise<RemoteEvent | null> {
+      item = await complete(item);
       let current: GraphEvent | null = item;
       if (item['@removed']) {
         // @removed also means "moved out of the window"; only a 404 is a deletion.
@@ -157,6 +171,11 @@ export function createMicrosoftAdapter(options: MicrosoftAdapterOptions): Calend
           anyDeleted = true;
           return deleted(item.id);
         }
+      }
+      const occurrenceOf = current.type === 'exception' ? graphOccurrenceOf(current) : undefined;
+      if (occurrenceOf) {
+        masters.add(occurrenceOf.seriesId);
+        return { ...toRemoteEvent(current), occurrenceOf };
       }
       const masterId = current.type === 'occurrence' || current.type === 'exception' ? current.seriesMasterId : current.type === 'seriesMaster' ? current.id : null;
       if (masterId) {
@@ -168,6 +187,18 @@ export function createMicrosoftAdapter(options: MicrosoftAdapterOptions): Calend
       if (emitted.has(current.id)) return null;
       emitted.add(current.id);
       return toRemoteEvent(current);
+    }
+
+    /**
+     * Delta items as full events. Graph may send an updated event as its id and "at least the
+     * properties that have been updated" (https://learn.microsoft.com/graph/delta-query-overview):
+     * such an item is read in full; gone meanwhile, it is a removal. Delta cannot $expand our
+     * mapping property (https://learn.microsoft.com/graph/api/event-delta), so a complete item
+     * carries only its transactionId as a maybe-ours id (graph-mapping.ts, pull.ts).
+     */
+    async function complete(item: GraphEvent): Promise<GraphEvent> {
+      if (item['@removed'] || isCompleteEvent(item)) return item;
+      return (await read(item.id)) ?? { id: item.id, '@removed': { reason: 'deleted' } };
     }
 
     while (url) {
@@ -189,12 +220,16 @@ export function createMicrosoftAdapter(options: MicrosoftAdapterOptions): Calend
         yield { changes };
         continue;
       }
-      // A deleted series shows up only as removed occurrences: ask for the series we know.
+      // A deleted series, or a cancelled occurrence, shows up only as removed occurrences: ask for
+      // the series we know.
       if (anyDeleted) {
         for (const id of masters) {
-          if (emitted.has(id) || (await read(id))) continue;
-          masters.delete(id);
-          changes.push(deleted(id));
+          const master = await read(id);
+          if (master) changes.push(...(await series.cancelledOccurrences(master, window)));
+          else if (!emitted.has(id)) {
+            masters.delete(id);
+            changes.push(deleted(id));
+          }
         }
       }
       const deltaLink = page['@odata.deltaLink'];
@@ -236,5 +271,17 @@ export function createMicrosoftAdapter(options: MicrosoftAdapterOptions): Calend
     }
   }
 
-  return { provider: 'microsoft', createEvent, updateEvent, getEvent, deleteEvent, listChanges, watch, renewWatch, stopWatch };
+  return {
+    provider: 'microsoft',
+    createEvent,
+    updateEvent,
+    getEvent,
+    deleteEvent,
+    writeOccurrence: series.writeOccurrence,
+    cancelOccurrence: series.cancelOccurrence,
+    listChanges,
+    watch,
+    renewWatch,
+    stopWatch,
+  };
 }

@@ -4,12 +4,21 @@ import { AuthorizationRevoked, ProviderUnavailable } from './types.js';
 
 const failure = (status: number | undefined, reason?: string, retryAfterMs?: number) => new ProviderResponseError(status, reason, `HTTP ${status}`, retryAfterMs);
 
-t.test('Retry-After is read as (fractional) seconds or an HTTP date', async (t) => {
+t.test('Retry-After is read as (fractional) seconds or an HTTP date in each RFC 9110 form; anything else is ignored', async (t) => {
   t.equal(parseRetryAfter('10'), 10_000);
+  t.equal(parseRetryAfter('0'), 0);
+  // Graph's throttling doc shows "Retry-After: 2.128".
   t.equal(parseRetryAfter('2.128'), 2128);
-  t.equal(parseRetryAfter('Wed, 21 Oct 2026 07:28:30 GMT', Date.parse('2026-10-21T07:28:00Z')), 30_000);
-  t.equal(parseRetryAfter('soon'), undefined);
-  t.equal(parseRetryAfter(null), undefined);
+  t.equal(parseRetryAfter('1.5'), 1500);
+  t.equal(parseRetryAfter(' 3 '), 3000);
+  const now = Date.parse('1994-11-06T08:49:00Z');
+  t.equal(parseRetryAfter('Sun, 06 Nov 1994 08:49:37 GMT', now), 37_000, 'IMF-fixdate');
+  t.equal(parseRetryAfter('Sunday, 06-Nov-94 08:49:37 GMT', now), 37_000, 'obsolete RFC 850 date');
+  t.equal(parseRetryAfter('Sun Nov  6 08:49:37 1994', now), 37_000, 'asctime, which is GMT without saying so');
+  t.equal(parseRetryAfter('Sun, 06 Nov 1994 08:48:00 GMT', now), 0, 'a date in the past: no wait');
+  for (const bad of ['soon', '', ' ', '-1', '1e3', '0x10', 'Infinity', '1.5s', null, undefined]) {
+    t.equal(parseRetryAfter(bad, now), undefined, JSON.stringify(bad));
+  }
 });
 
 t.test('throttling, outages and lost connections are transient; client errors are not', async (t) => {

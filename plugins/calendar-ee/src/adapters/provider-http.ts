@@ -46,12 +46,21 @@ export function isTransient(error: unknown): error is ProviderResponseError {
   return status >= 500 && status !== 501;
 }
 
-/** Retry-After as seconds (Graph sends fractions, e.g. 2.128) or an HTTP date; milliseconds. */
+/** delay-seconds (RFC 9110 §10.2.3), with the fraction Graph sends ("Retry-After: 2.128", https://learn.microsoft.com/graph/throttling). */
+const DELAY_SECONDS = /^\d+(\.\d+)?$/;
+/** HTTP-date (RFC 9110 §5.6.7) in any of its three forms; each starts with the day name. */
+const HTTP_DATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? /;
+
+/**
+ * Retry-After in milliseconds, or undefined when absent or malformed (then our own backoff applies):
+ * delay-seconds, fractional ones included, or an HTTP-date. asctime dates carry no zone but are
+ * GMT, which Date.parse would not assume.
+ */
 export function parseRetryAfter(header: string | null | undefined, now = Date.now()): number | undefined {
-  if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, Math.ceil(seconds * 1000));
-  const date = Date.parse(header);
+  const value = header?.trim() ?? '';
+  if (DELAY_SECONDS.test(value)) return Math.ceil(Number(value) * 1000);
+  if (!HTTP_DATE.test(value)) return undefined;
+  const date = Date.parse(/GMT$/.test(value) ? value : `${value} GMT`);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 

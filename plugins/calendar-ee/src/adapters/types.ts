@@ -26,11 +26,24 @@ export interface RemoteEvent {
   /** Google etag / Graph changeKey: what If-Match sends. */
   etag: string;
   iCalUid: string | null;
-  /** Our mapping id when we created the event (Google private extended property; Graph transactionId). */
+  /** Our mapping id when we created the event (Google private extended property; Graph extended property). */
   mappingId: string | null;
+  /**
+   * Graph delta items, which cannot carry our extended property: the event's transactionId. It is our
+   * mapping id when we created the event, or one Outlook chose (Outlook sets its own on events made
+   * there), so it counts only when a mapping has this id; before such an event is imported it is
+   * read in full to look for our property (pull.ts).
+   */
+  maybeMappingId?: string;
   /** Google status=cancelled or Graph @removed: the rest may be empty. */
   cancelled: boolean;
   event: SyncEvent | null;
+  /**
+   * Set when the change is one occurrence of a series, edited (an exception) or cancelled; `id` is
+   * then the instance's id. `originalStart` is the start the series' rule gave the occurrence, in
+   * SyncEvent form (timed: UTC instant with milliseconds; all-day: `YYYY-MM-DD`).
+   */
+  occurrenceOf?: { seriesId: string; originalStart: string };
 }
 
 /** One page of incremental changes. */
@@ -76,6 +89,14 @@ export interface CalendarAdapter {
   getEvent(externalId: string): Promise<RemoteEvent | null>;
   /** Succeeds when the event is already gone. */
   deleteEvent(externalId: string): Promise<void>;
+  /**
+   * Make one occurrence of a series look like `event` (it becomes an exception); `etag` guards an
+   * earlier write of ours (PreconditionFailed when stale). EventNotFound when the series or that
+   * occurrence is gone. The answer carries the instance's id and `occurrenceOf`.
+   */
+  writeOccurrence(seriesExternalId: string, originalStart: string, event: SyncEvent, etag?: string): Promise<RemoteEvent>;
+  /** Cancel one occurrence of a series; succeeds when it is already cancelled or the series is gone. */
+  cancelOccurrence(seriesExternalId: string, originalStart: string): Promise<void>;
   /**
    * Pages of changes since `cursor` (null: a full listing of the window, ending with a cursor).
    * A stale cursor throws CursorExpired; the caller resets and lists again.

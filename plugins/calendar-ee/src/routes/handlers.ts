@@ -8,12 +8,13 @@ import { listConflicts, resolveConflict } from '../services/conflicts.js';
 import { createWebhookIngest } from '../services/webhooks.js';
 import { completeConnect, ConnectRefused, startConnect } from '../services/connect.js';
 import { disconnectProvider } from '../services/disconnect.js';
-import { createProvider, findProvider, getProvider, listProviders, updateProvider, type Viewer } from '../services/providers.js';
+import { createProvider, findProvider, getProvider, listProviders, updateProvider, withPush, type CalendarProvider, type Viewer } from '../services/providers.js';
 import { getSettings, googleApp, updateSettings } from '../services/settings.js';
 import { enqueueSync, reconnectKey } from '../services/calendar-jobs.js';
 import type { CalendarDeps } from '../plugin.js';
 
 export function calendarHandlers(app: FastifyInstance, deps: CalendarDeps, webhookRateLimitPerMinute: number): Record<CalendarHandler, SurfaceHandler> {
+  const shown = (provider: CalendarProvider) => withPush(provider, deps.push);
   const viewer = async (request: FastifyRequest, reply: FastifyReply): Promise<Viewer> => {
     await app.requireInternal.call(app, request, reply);
     const user = request.user!;
@@ -84,18 +85,18 @@ export function calendarHandlers(app: FastifyInstance, deps: CalendarDeps, webho
     googleCallback: callback('google'),
     microsoftCallback: callback('microsoft'),
 
-    listProviders: async (request, reply) => ({ items: await listProviders(app.db, await viewer(request, reply), parse(providerListQuery, request.query, 'query').scope) }),
+    listProviders: async (request, reply) => ({ items: (await listProviders(app.db, await viewer(request, reply), parse(providerListQuery, request.query, 'query').scope)).map(shown) }),
     createProvider: async (request, reply) => {
       const who = await viewer(request, reply);
       const input = parse(providerInput, request.body);
-      return reply.code(201).send(await app.db.transaction().execute((trx) => createProvider(trx, who, input)));
+      return reply.code(201).send(shown(await app.db.transaction().execute((trx) => createProvider(trx, who, input))));
     },
-    getProvider: async (request, reply) => getProvider(app.db, await viewer(request, reply), parse(idParams, request.params, 'params').id),
+    getProvider: async (request, reply) => shown(await getProvider(app.db, await viewer(request, reply), parse(idParams, request.params, 'params').id)),
     updateProvider: async (request, reply) => {
       const who = await viewer(request, reply);
       const { id } = parse(idParams, request.params, 'params');
       const patch = parse(providerPatch, request.body);
-      return app.db.transaction().execute((trx) => updateProvider(trx, who, id, patch));
+      return shown(await app.db.transaction().execute((trx) => updateProvider(trx, who, id, patch)));
     },
     deleteProvider: async (request, reply) => {
       const who = await viewer(request, reply);
@@ -116,7 +117,7 @@ export function calendarHandlers(app: FastifyInstance, deps: CalendarDeps, webho
     status: async (request, reply) => {
       const who = await viewer(request, reply);
       const [google, microsoft] = await Promise.all([googleApp(app.db, app.secrets, who.tenantId), deps.resolveMicrosoft(who.tenantId)]);
-      return { googleAvailable: google !== null, microsoftAvailable: microsoft !== null, providers: await listProviders(app.db, who, 'mine') };
+      return { googleAvailable: google !== null, microsoftAvailable: microsoft !== null, providers: (await listProviders(app.db, who, 'mine')).map(shown) };
     },
     getSettings: async (request, reply) => {
       const user = await admin(request, reply, 'system_settings.read');

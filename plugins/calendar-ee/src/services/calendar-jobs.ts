@@ -6,7 +6,9 @@
 // - watch: renew or re-create a push channel when the provider asks (Graph lifecycle events).
 // Work a crashed worker left running is handed out again on start and every two minutes
 // (in-flight-jobs.ts), not after pg-boss's 15-minute expiry.
-// A connection whose grant is gone turns `error` and its technician is told to reconnect, once.
+// A connection whose grant is gone (the first refused refresh, or a 401 that a fresh token does not
+// cure) turns `error` + needs_reconnect at once, and its technician and the tenant's admins are
+// told, once each, until the technician reconnects.
 import { forTenant, observeSyncJob, type Db, type DomainEvent, type JobQueue, type Metrics, type ScheduleEntry, type SyncDirection } from '@switchboard/core';
 import type { FastifyBaseLogger } from 'fastify';
 import { AuthorizationRevoked } from '../adapters/types.js';
@@ -43,8 +45,20 @@ interface WatchJob extends ProviderJob {
   force?: 'renew' | 'recreate';
 }
 
+interface NotificationInput {
+  kind: string;
+  severity: 'info' | 'warning' | 'error';
+  title: string;
+  body: string;
+  link?: string;
+  dedupeKey?: string;
+}
+
+/** Core's notification center, as far as calendar sync uses it. */
 export interface Notifier {
-  notify(db: Db, input: { tenantId: string; userId: string; kind: string; severity: 'info' | 'warning' | 'error'; title: string; body: string; link?: string; dedupeKey?: string }): Promise<unknown>;
+  notify(db: Db, input: NotificationInput & { tenantId: string; userId: string }): Promise<unknown>;
+  notifyAdmins(db: Db, tenantId: string, input: NotificationInput): Promise<unknown>;
+  /** Clears every recipient's open notification under the key. */
   resolve(db: Db, tenantId: string, dedupeKey: string): Promise<unknown>;
 }
 
@@ -64,6 +78,11 @@ async function loadProvider(db: Db, job: ProviderJob) {
   return forTenant(db, job.tenantId).selectFrom('calendar_providers').selectAll().where('id', '=', job.providerId).executeTakeFirst();
 }
 
+async function ownerName(trx: Db, provider: ProviderRow) {
+  const owner = await forTenant(trx, provider.tenant_id).selectFrom('users').select('display_name').where('id', '=', provider.user_id).executeTakeFirst();
+  return owner?.display_name ?? 'A technician';
+}
+
 /** Runs provider work; a revoked grant or missing settings end in `error` + a notification, not in retries. */
 async function guarded(deps: CalendarJobDeps, provider: ProviderRow, jobId: string, work: () => Promise<unknown>) {
   try {
@@ -74,16 +93,24 @@ async function guarded(deps: CalendarJobDeps, provider: ProviderRow, jobId: stri
     const message = revoked ? 'Action required: reconnect your calendar. The calendar account no longer grants Switchboard access.' : err.message;
     await deps.db.transaction().execute(async (trx) => {
       await markProviderError(trx, provider.tenant_id, provider.id, message);
-      if (revoked) await forTenant(trx, provider.tenant_id).updateTable('calendar_providers').set({ needs_reconnect: true }).where('id', '=', provider.id).execute();
+      const notice = { kind: 'calendar.reconnect_required', severity: 'error', dedupeKey: reconnectKey(provider.id) } as const;
       await deps.notifications.notify(trx, {
+        ...notice,
         tenantId: provider.tenant_id,
         userId: provider.user_id,
-        kind: 'calendar.reconnect_required',
-        severity: 'error',
         title: revoked ? 'Action required: reconnect your calendar' : 'Calendar sync is stopped',
         body: message,
         link: '/profile?tab=calendar',
-        dedupeKey: reconnectKey(provider.id),
+      });
+      if (!revoked) return;
+      await forTenant(trx, provider.tenant_id).updateTable('calendar_providers').set({ needs_reconnect: true }).where('id', '=', provider.id).execute();
+      // Admins see every connection: a technician who is away would otherwise leave the calendar stale unnoticed.
+      // (A technician who is also an admin gets one notification: the same dedupe key.)
+      await deps.notifications.notifyAdmins(trx, provider.tenant_id, {
+        ...notice,
+        title: `${await ownerName(trx, provider)}'s calendar needs to be reconnected`,
+        body: 'The calendar account no longer grants Switchboard access, so sync is stopped until the technician reconnects it on Profile → Calendar.',
+        link: '/settings?category=calendar',
       });
     });
     deps.log.warn({ tenantId: provider.tenant_id, providerId: provider.id, jobId, reason: err.name }, 'calendar connection needs attention');
@@ -116,7 +143,7 @@ function defineProviderJob<T extends ProviderJob>(deps: CalendarJobDeps, name: s
 
 /** Counts channel upkeep that called the provider (`kept` did not). */
 function countRenewal(deps: CalendarJobDeps, provider: ProviderRow, outcome: WatchOutcome) {
-  if (outcome !== 'kept') deps.metrics?.renewals.inc({ provider: provider.provider_type, outcome: outcome === 'failed' ? 'failed' : 'succeeded' });
+  if (outcome !== 'kept' && outcome !== 'unavailable') deps.metrics?.renewals.inc({ provider: provider.provider_type, outcome: outcome === 'failed' ? 'failed' : 'succeeded' });
   return outcome;
 }
 
@@ -129,6 +156,7 @@ function countingConflicts(notifications: Notifier, metrics: Metrics | undefined
       if (input.kind === 'calendar.conflict') metrics.conflicts.inc({ outcome: 'detected' });
       return raised;
     },
+    notifyAdmins: (db, tenantId, input) => notifications.notifyAdmins(db, tenantId, input),
     resolve: (db, tenantId, key) => notifications.resolve(db, tenantId, key),
   };
 }

@@ -2,7 +2,7 @@
 // technician (or an admin) keeps the PSA version, keeps the calendar version, or merges field by
 // field; both sides are then brought to the chosen version.
 import { sql } from 'kysely';
-import { Conflict, NotFound, forTenant, getScheduleEntry, recordAudit, updateScheduleEntry, type Db, type JobQueue } from '@switchboard/core';
+import { Conflict, NotFound, forTenant, getScheduleEntry, listOccurrenceOverrides, recordAudit, updateScheduleEntry, type Db, type JobQueue } from '@switchboard/core';
 import type { SyncEvent } from '../adapters/types.js';
 import { PUSH_JOB, type Notifier } from './calendar-jobs.js';
 import { contentHash, entryToEvent } from './entry-event.js';
@@ -83,6 +83,10 @@ export async function resolveConflict(trx: Db, deps: { notifications: Notifier; 
     await updateScheduleEntry(trx, viewer.tenantId, viewer.userId, entry.id, eventToPatch(chosen));
   } else {
     await deps.jobs.send(PUSH_JOB, { tenantId: viewer.tenantId, providerId: row.provider_id, entryId: entry.id }, { singletonKey: `${row.provider_id}:${entry.id}` }, trx);
+  }
+  // A series' changed occurrences waited for this resolution (series-exceptions.ts): push them too.
+  for (const override of entry.recurrence ? await listOccurrenceOverrides(trx, viewer.tenantId, entry.id) : []) {
+    await deps.jobs.send(PUSH_JOB, { tenantId: viewer.tenantId, providerId: row.provider_id, entryId: override.id }, { singletonKey: `${row.provider_id}:${override.id}` }, trx);
   }
   await deps.notifications.resolve(trx, viewer.tenantId, conflictKey(row.id));
   await recordAudit(trx, {

@@ -3,7 +3,8 @@
 // bound to `calendar`. The callback exchanges the code and keeps the tokens in the secret store;
 // they never reach the browser.
 import { createHash, randomBytes } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
+import type { Database } from '@switchboard/db';
 import { CodeChallengeMethod } from 'google-auth-library';
 import { CryptoProvider, ResponseMode } from '@azure/msal-node';
 import { Conflict, Forbidden, forTenant, recordAudit } from '@switchboard/core';
@@ -126,6 +127,32 @@ async function exchangeCode(deps: TokenDeps, providerType: 'google' | 'microsoft
   return { stored, email: result.account?.username ?? null, clientId: credentials.clientId, calendarId: null };
 }
 
+const sameCalendar = (before: { account_email: string | null; calendar_id: string | null }, now: { email: string | null; calendarId: string | null }) =>
+  (before.account_email === null || before.account_email.toLowerCase() === now.email?.toLowerCase()) && before.calendar_id === now.calendarId;
+
+/**
+ * A reconnect follows a lost grant, and the calendar may have lost its events too (a wiped or
+ * restored mailbox), so nothing synced before is trusted. Another account or calendar shares no
+ * events with this one: the mappings go and the next sync pushes every entry afresh. The same
+ * calendar: each mapping turns `pending`, and the next sync reads its event before trusting it,
+ * re-creating what is gone (push.ts). The cursor goes too (see the update below): the first
+ * listing after a reconnect is not a reconcile, so events missing from it are not deletions.
+ */
+async function distrustMappings(trx: Transaction<Database>, tenantId: string, providerId: string, same: boolean) {
+  const mappings = forTenant(trx, tenantId);
+  if (!same) {
+    await mappings.deleteFrom('calendar_event_mappings').where('provider_id', '=', providerId).execute();
+    return;
+  }
+  await mappings
+    .updateTable('calendar_event_mappings')
+    .set({ status: 'pending', updated_at: sql`now()` })
+    .where('provider_id', '=', providerId)
+    .where('external_id', 'is not', null)
+    .where('status', 'in', ['synced', 'error'])
+    .execute();
+}
+
 /** Completes a connect callback for the signed-in `user`; returns the connected provider's id. */
 export async function completeConnect(
   deps: TokenDeps,
@@ -145,9 +172,17 @@ export async function completeConnect(
   }
   await deps.db.transaction().execute(async (trx) => {
     await saveTokens(trx, deps.secrets, state.tenant_id, state.provider_id, exchanged.stored);
+    const before = await forTenant(trx, state.tenant_id)
+      .selectFrom('calendar_providers')
+      .select(['account_email', 'calendar_id', 'connected_at'])
+      .where('id', '=', state.provider_id)
+      .forUpdate()
+      .executeTakeFirst();
+    if (before?.connected_at) await distrustMappings(trx, state.tenant_id, state.provider_id, sameCalendar(before, exchanged));
     await forTenant(trx, state.tenant_id)
       .updateTable('calendar_providers')
       .set({
+        sync_cursor: null,
         status: 'connected',
         account_email: exchanged.email,
         calendar_id: exchanged.calendarId,

@@ -30,7 +30,7 @@ export function microsoftClient(credentials: MicrosoftCredentials, urls: Provide
   return confidentialClient(credentials, urls.microsoftLogin);
 }
 
-/** msal 7 keeps refresh tokens in its cache and never returns them; read the one it holds. */
+/** msal 7 keeps refresh tokens in its cache and never returns them; read the one it holds (a refresh is cached only with `forceCache`, tokens.ts). */
 export function refreshTokenFromCache(client: ConfidentialClientApplication): string | null {
   const cache = JSON.parse(client.getTokenCache().serialize()) as { RefreshToken?: Record<string, { secret: string }> };
   const [entry] = Object.values(cache.RefreshToken ?? {});

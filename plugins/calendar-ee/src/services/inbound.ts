@@ -4,11 +4,12 @@
 // assignees only unassigns this technician. Unmapped events are imported only when the connection
 // says so, as `ad_hoc` entries assigned to the technicians among the attendees.
 import { sql } from 'kysely';
-import { appendEvent, createScheduleEntry, deleteScheduleEntry, forTenant, getScheduleEntry, NotFound, recurrenceProblem, updateScheduleEntry, type Db } from '@switchboard/core';
+import { appendEvent, createScheduleEntry, deleteScheduleEntry, forTenant, getScheduleEntry, isUuid, NotFound, recurrenceProblem, updateScheduleEntry, type Db } from '@switchboard/core';
 import type { RemoteEvent, SyncEvent } from '../adapters/types.js';
 import { contentHash, entryToEvent } from './entry-event.js';
 import type { ProviderRow } from './providers.js';
 import type { Notifier } from './calendar-jobs.js';
+import { applyOccurrenceChange } from './series-exceptions.js';
 
 export type InboundOutcome = 'echo' | 'updated' | 'deleted' | 'unassigned' | 'imported' | 'conflict' | 'ignored';
 
@@ -25,14 +26,22 @@ export const eventToPatch = (event: SyncEvent) => ({
   recurrence: event.recurrence,
 });
 
+/**
+ * The event's mapping id if it can be one of ours. Mapping ids are UUIDs and the column is uuid:
+ * anything else would make PostgreSQL throw and stop the whole page, so it means "not ours"
+ * (pull.ts counts such ids in its log line).
+ */
+const ourMappingId = (remote: RemoteEvent) => (remote.mappingId && isUuid(remote.mappingId) ? remote.mappingId : null);
+
 async function findMapping(trx: Db, provider: ProviderRow, remote: RemoteEvent) {
   const scope = forTenant(trx, provider.tenant_id).selectFrom('calendar_event_mappings').selectAll().where('provider_id', '=', provider.id);
   const byExternal = await scope.where('external_id', '=', remote.id).forUpdate().executeTakeFirst();
-  if (byExternal || !remote.mappingId) return byExternal;
-  return scope.where('id', '=', remote.mappingId).forUpdate().executeTakeFirst();
+  const mappingId = ourMappingId(remote) ?? remote.maybeMappingId;
+  if (byExternal || !mappingId) return byExternal;
+  return scope.where('id', '=', mappingId).forUpdate().executeTakeFirst();
 }
 
-async function entryOrNull(trx: Db, tenantId: string, id: string) {
+export async function entryOrNull(trx: Db, tenantId: string, id: string) {
   try {
     return await getScheduleEntry(trx, tenantId, id);
   } catch (err) {
@@ -52,6 +61,8 @@ const storable = (event: SyncEvent) => !event.recurrence || recurrenceProblem(ev
 
 /** Applies one change inside `trx` (the caller commits it with the page's cursor). */
 export async function applyRemoteChange(trx: Db, provider: ProviderRow, remote: RemoteEvent, notifications: Notifier): Promise<InboundOutcome> {
+  const occurrence = remote.occurrenceOf ? await applyOccurrenceChange(trx, provider, remote) : null; // series-exceptions.ts
+  if (occurrence) return occurrence;
   const mapping = await findMapping(trx, provider, remote);
   if (!mapping) return importUnmapped(trx, provider, remote);
   const entry = await entryOrNull(trx, provider.tenant_id, mapping.schedule_entry_id);
@@ -98,7 +109,7 @@ export async function applyRemoteChange(trx: Db, provider: ProviderRow, remote: 
 
 async function importUnmapped(trx: Db, provider: ProviderRow, remote: RemoteEvent): Promise<InboundOutcome> {
   // Our own event whose mapping is gone (deleted in the PSA), or something the settings leave out.
-  if (remote.cancelled || !remote.event || remote.mappingId || !provider.import_unmapped || !receives(provider) || !storable(remote.event)) return 'ignored';
+  if (remote.cancelled || !remote.event || ourMappingId(remote) || !provider.import_unmapped || !receives(provider) || !storable(remote.event)) return 'ignored';
   const attendees = remote.event.attendees;
   const technicians = attendees.length
     ? await forTenant(trx, provider.tenant_id)

@@ -2,7 +2,7 @@
 // status, last sync, error and a derived token status, never a token.
 import { sql, type Selectable } from 'kysely';
 import type { CalendarProvidersTable } from '@switchboard/db';
-import { Conflict, Forbidden, NotFound, forTenant, recordAudit, type Db } from '@switchboard/core';
+import { Conflict, Forbidden, NotFound, forTenant, recordAudit, type CalendarPushStatus, type Db } from '@switchboard/core';
 import type { ProviderInput, ProviderPatch } from '../schemas.js';
 
 export const tokensSecretName = (providerId: string) => `calendar_provider:${providerId}:tokens`;
@@ -19,6 +19,19 @@ export interface Viewer {
 
 export type TokenStatus = 'missing' | 'valid' | 'revoked';
 
+/** pg-boss's default job expiry (calendar jobs set none): no sync job runs longer than this. */
+const SYNC_JOB_EXPIRY_MS = 15 * 60_000;
+
+/**
+ * The row's progress while a sync can be running. A worker killed mid-sync leaves its progress
+ * behind (only a finished or failed run clears it); the page must not show that as a sync for ever.
+ */
+function runningProgress(row: ProviderRow) {
+  const progress = row.sync_progress;
+  if (!progress || !isActive(row)) return null;
+  return Date.now() - Date.parse(progress.startedAt) < SYNC_JOB_EXPIRY_MS ? progress : null;
+}
+
 export function toProvider(row: ProviderRow & { user_display_name?: string }, hasTokens: boolean) {
   return {
     id: row.id,
@@ -34,7 +47,7 @@ export function toProvider(row: ProviderRow & { user_display_name?: string }, ha
     error: row.error_message,
     tokenStatus: (!hasTokens ? 'missing' : row.needs_reconnect ? 'revoked' : 'valid') as TokenStatus,
     lastSyncAt: row.last_sync_at?.toISOString() ?? null,
-    syncProgress: row.sync_progress,
+    syncProgress: runningProgress(row),
     /** Push channel (Google) / subscription (Graph) health. */
     health: {
       channelActive: row.channel_id !== null && (row.channel_expires_at?.getTime() ?? 0) > Date.now(),
@@ -49,6 +62,9 @@ export function toProvider(row: ProviderRow & { user_display_name?: string }, ha
 }
 
 export type CalendarProvider = ReturnType<typeof toProvider>;
+
+/** A connection as the API shows it: with whether push can work on this server at all (PUBLIC_URL is https). */
+export const withPush = (provider: CalendarProvider, push: CalendarPushStatus) => ({ ...provider, push });
 
 async function withTokenFlags(db: Db, tenantId: string, rows: (ProviderRow & { user_display_name?: string })[]) {
   if (rows.length === 0) return [];

@@ -1,13 +1,15 @@
 // Outbound sync of one schedule entry to one calendar: bring the calendar to the entry's current
 // state (create, update, delete), whatever order or how often jobs run. Creates are idempotent by
-// mapping id; updates carry the etag, and a 412 re-reads the event and re-evaluates. No
-// transaction is held across a provider call: read, call out, then write.
+// mapping id; updates carry the etag, and a 412 re-reads the event and re-evaluates. A `pending`
+// mapping that has an event (after a reconnect) is read before it is trusted. No transaction is
+// held across a provider call: read, call out, then write.
 import { sql } from 'kysely';
-import { forTenant, getScheduleEntry, NotFound, type Db } from '@switchboard/core';
+import { forTenant, getScheduleEntry, NotFound, type Db, type ScheduleEntry } from '@switchboard/core';
 import { EventNotFound, PreconditionFailed, type CalendarAdapter, type RemoteEvent } from '../adapters/types.js';
 import { contentHash, entryToEvent } from './entry-event.js';
 import { isActive, type ProviderRow } from './providers.js';
 import { raiseConflict } from './inbound.js';
+import { pushCancellations, pushOverride, pushOverridesAfresh } from './series-exceptions.js';
 import type { Notifier } from './calendar-jobs.js';
 
 export type PushOutcome = 'created' | 'updated' | 'deleted' | 'unchanged' | 'skipped' | 'conflict' | 'missing';
@@ -23,10 +25,12 @@ async function currentEntry(db: Db, tenantId: string, entryId: string) {
 
 const sendsToCalendar = (provider: ProviderRow) => isActive(provider) && provider.sync_direction !== 'from_calendar';
 
-async function recordSynced(db: Db, tenantId: string, mappingId: string, remote: RemoteEvent, hash: string) {
+/** `created`: a new event, which has none of the series' cancellations yet (series-exceptions.ts sends them). */
+export async function recordSynced(db: Db, tenantId: string, mappingId: string, remote: RemoteEvent, hash: string, options: { created?: boolean } = {}) {
   await forTenant(db, tenantId)
     .updateTable('calendar_event_mappings')
     .set({
+      ...(options.created ? { cancelled_starts: [] } : {}),
       external_id: remote.id,
       ical_uid: remote.iCalUid,
       etag: remote.etag,
@@ -45,7 +49,7 @@ async function markMapping(db: Db, tenantId: string, mappingId: string, status: 
 }
 
 /** The mapping for (provider, entry), created as `pending` when missing. */
-async function ensureMapping(db: Db, provider: ProviderRow, entryId: string) {
+export async function ensureMapping(db: Db, provider: ProviderRow, entryId: string) {
   await forTenant(db, provider.tenant_id)
     .insertInto('calendar_event_mappings', { provider_id: provider.id, schedule_entry_id: entryId })
     .onConflict((oc) => oc.columns(['provider_id', 'schedule_entry_id']).doNothing())
@@ -58,9 +62,33 @@ async function ensureMapping(db: Db, provider: ProviderRow, entryId: string) {
     .executeTakeFirstOrThrow();
 }
 
-export async function pushEntry(db: Db, adapter: CalendarAdapter, provider: ProviderRow, entryId: string, notifications: Notifier): Promise<PushOutcome> {
+/**
+ * Whether an event found gone in the calendar is created again. Yes once the pull has run (a
+ * whole-connection sync pulls first: a deletion made in the calendar has then reached the PSA and
+ * removed this mapping, so what is still missing was lost by the provider — a wiped mailbox, a
+ * reconnect) and for connections that only send to the calendar. A single push on a two-way
+ * connection leaves the mapping `missing` instead: the next pull may still bring the deletion,
+ * which must delete the entry, and the next sync re-creates it if not.
+ */
+const recreatesMissing = (provider: ProviderRow, options: { afterPull?: boolean }) => options.afterPull === true || provider.sync_direction === 'to_calendar';
+
+type PushOptions = { afterPull?: boolean };
+
+export async function pushEntry(db: Db, adapter: CalendarAdapter, provider: ProviderRow, entryId: string, notifications: Notifier, options: PushOptions = {}): Promise<PushOutcome> {
   if (!sendsToCalendar(provider)) return 'skipped';
   const entry = await currentEntry(db, provider.tenant_id, entryId);
+  // One occurrence of a series, and a series' cancelled occurrences: series-exceptions.ts. The
+  // cancellations go after the series itself, which may just have been (re-)created without them.
+  if (entry?.seriesEntryId) return pushOverride(db, adapter, provider, entry, notifications);
+  const outcome = await pushEvent(db, adapter, provider, entryId, entry, notifications, options);
+  if (entry?.recurrence && outcome !== 'deleted' && outcome !== 'missing') {
+    await pushCancellations(db, adapter, provider, entry);
+    if (outcome === 'created') await pushOverridesAfresh(db, adapter, provider, entry, notifications);
+  }
+  return outcome;
+}
+
+async function pushEvent(db: Db, adapter: CalendarAdapter, provider: ProviderRow, entryId: string, entry: ScheduleEntry | null, notifications: Notifier, options: PushOptions): Promise<PushOutcome> {
   const desired = entry && entry.assigneeIds.includes(provider.user_id) ? entryToEvent(entry) : null;
   const existing = await forTenant(db, provider.tenant_id)
     .selectFrom('calendar_event_mappings')
@@ -79,24 +107,30 @@ export async function pushEntry(db: Db, adapter: CalendarAdapter, provider: Prov
 
   const hash = contentHash(desired);
   const mapping = existing ?? (await ensureMapping(db, provider, entryId));
-  if (!mapping.external_id) {
+  const create = async () => {
+    // Same mapping id: a retry after a crash finds the event it created (Google answers 409 for
+    // the id of a deleted event too; the adapter brings that event back instead).
     const created = await adapter.createEvent(desired, mapping.id);
-    await recordSynced(db, provider.tenant_id, mapping.id, created, hash);
-    return 'created';
-  }
+    await recordSynced(db, provider.tenant_id, mapping.id, created, hash, { created: true });
+    return 'created' as const;
+  };
+  if (!mapping.external_id) return create();
   if (mapping.status === 'synced' && mapping.content_hash === hash) return 'unchanged';
   if (mapping.status === 'conflict') return 'conflict';
 
-  try {
-    const updated = await adapter.updateEvent(mapping.external_id, desired, mapping.etag ?? '');
-    await recordSynced(db, provider.tenant_id, mapping.id, updated, hash);
-    return 'updated';
-  } catch (err) {
-    if (!(err instanceof PreconditionFailed || err instanceof EventNotFound)) throw err;
+  if (mapping.status !== 'pending') {
+    try {
+      const updated = await adapter.updateEvent(mapping.external_id, desired, mapping.etag ?? '');
+      await recordSynced(db, provider.tenant_id, mapping.id, updated, hash);
+      return 'updated';
+    } catch (err) {
+      if (!(err instanceof PreconditionFailed || err instanceof EventNotFound)) throw err;
+    }
   }
-  // Someone changed the event since we last wrote it: look before deciding.
+  // Someone changed the event since we last wrote it, or the mapping is unverified: look before deciding.
   const remote = await adapter.getEvent(mapping.external_id);
   if (!remote || remote.cancelled || !remote.event) {
+    if (recreatesMissing(provider, options)) return create();
     await markMapping(db, provider.tenant_id, mapping.id, 'error', 'The event was deleted in the calendar.');
     return 'missing';
   }

@@ -1,7 +1,8 @@
 // A whole-connection sync ("Sync now", after connecting, and the periodic sweep): calendar changes
-// are pulled first (so a change on both sides is seen as a conflict, not overwritten), then every
-// entry assigned to the technician in the sync window is pushed, and every mapping whose entry is
-// gone or no longer theirs is removed. Progress is kept on the provider row for the UI, and
+// are pulled first (so a change on both sides is seen as a conflict, not overwritten, and a deletion
+// made in the calendar reaches the PSA), then every entry assigned to the technician in the sync
+// window is pushed — re-creating events the calendar lost — and every mapping whose entry is gone
+// or no longer theirs is removed. Progress is kept on the provider row for the UI, and
 // calendar.sync_started|completed|failed events go to the outbox.
 import { sql } from 'kysely';
 import { appendEvent, forTenant, listScheduleEntries, type Db } from '@switchboard/core';
@@ -54,7 +55,7 @@ export async function syncProvider(db: Db, adapter: CalendarAdapter, provider: P
     const ids = await entryIdsToSync(db, provider);
     await setProgress(db, provider, { phase: 'push', done: 0, total: ids.length, startedAt });
     for (const [i, id] of ids.entries()) {
-      counts[await pushEntry(db, adapter, provider, id, notifications)] += 1;
+      counts[await pushEntry(db, adapter, provider, id, notifications, { afterPull: true })] += 1;
       if ((i + 1) % 10 === 0) await setProgress(db, provider, { phase: 'push', done: i + 1, total: ids.length, startedAt });
     }
     await setProgress(db, provider, null, true);

@@ -62,7 +62,10 @@ async function refresh(deps: TokenDeps, provider: ProviderRow, current: StoredTo
     const credentials = await deps.resolveMicrosoft(provider.tenant_id);
     if (!credentials) throw new ConnectionMisconfigured('No Microsoft profile is bound to Calendar (Settings → Integrations → Providers → Microsoft).');
     const client = microsoftClient(credentials, deps.providerUrls);
-    const result = await client.acquireTokenByRefreshToken({ refreshToken: current.refreshToken, scopes: MICROSOFT_SCOPES.filter((s) => s !== 'offline_access') });
+    // forceCache: msal stores a refresh response only for an account already in its cache, and this
+    // client's cache starts empty; without it the rotated refresh token would be dropped
+    // (msal-common ResponseHandler.handleServerTokenResponse) and the old one kept for ever.
+    const result = await client.acquireTokenByRefreshToken({ refreshToken: current.refreshToken, scopes: MICROSOFT_SCOPES.filter((s) => s !== 'offline_access'), forceCache: true });
     if (!result) throw new AuthorizationRevoked('Microsoft returned no token.');
     return {
       accessToken: result.accessToken,

@@ -2,10 +2,11 @@
 // tells us when the calendar changes. Created after connecting, renewed well before expiry (Graph:
 // PATCH; Google cannot renew, so a new channel replaces the old, which is then stopped), and
 // re-created when the provider dropped it. Repeated failures turn the connection to `error` and
-// tell the technician; the periodic sweep keeps pulling meanwhile.
+// tell the technician; the periodic sweep keeps pulling meanwhile. With a plain-http PUBLIC_URL
+// the providers would refuse the webhook address, so no channel is asked for at all.
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import { forTenant, type Db, type SecretStore } from '@switchboard/core';
+import { forTenant, type CalendarPushStatus, type Db, type SecretStore } from '@switchboard/core';
 import { WatchNotRenewable, type CalendarAdapter, type WatchChannel } from '../adapters/types.js';
 import type { Notifier } from './calendar-jobs.js';
 import { markProviderError, webhookSecretName, type ProviderRow } from './providers.js';
@@ -22,6 +23,7 @@ export interface WatchDeps {
   secrets: SecretStore;
   publicUrl: string;
   notifications: Notifier;
+  push: CalendarPushStatus;
 }
 
 async function webhookSecret(deps: WatchDeps, provider: ProviderRow): Promise<string> {
@@ -61,13 +63,14 @@ async function create(deps: WatchDeps, adapter: CalendarAdapter, provider: Provi
   return adapter.watch({ address, lifecycleAddress: address, secret: await webhookSecret(deps, provider), ttlSeconds: TTL_SECONDS[provider.provider_type] });
 }
 
-export type WatchOutcome = 'kept' | 'created' | 'renewed' | 'replaced' | 'failed';
+export type WatchOutcome = 'kept' | 'created' | 'renewed' | 'replaced' | 'failed' | 'unavailable';
 
 /**
  * Makes sure the connection has a live channel that will not expire within RENEW_BEFORE_MS of
  * `now`. `force`: renew (Graph reauthorizationRequired) or re-create (subscriptionRemoved) anyway.
  */
 export async function maintainWatch(deps: WatchDeps, adapter: CalendarAdapter, provider: ProviderRow, options: { now?: Date; force?: 'renew' | 'recreate' } = {}): Promise<WatchOutcome> {
+  if (!deps.push.available) return 'unavailable';
   const now = options.now ?? new Date();
   const current = options.force === 'recreate' ? null : channelOf(provider);
   if (current && !options.force && current.expiresAt.getTime() - now.getTime() > RENEW_BEFORE_MS) return 'kept';

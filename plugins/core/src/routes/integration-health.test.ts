@@ -7,7 +7,9 @@ import { buildTestApp, seedTenant, signIn } from '@switchboard/api/testing';
 import { reconcileHealthNotifications } from '../services/integration-health.js';
 import { HEALTH_JOB } from './integration-health.js';
 
-const ctx = await buildTestApp({ edition: 'ee' });
+// Push over http is allowed (as against the emulators), so a plain-http PUBLIC_URL adds no condition
+// here; calendar-ee's push-availability test covers that one.
+const ctx = await buildTestApp({ edition: 'ee', env: { SWITCHBOARD_ALLOW_LOOPBACK_PROVIDERS: 'true' } });
 t.teardown(ctx.close);
 const { app, db } = ctx;
 const a = await seedTenant(db, 'health-a');

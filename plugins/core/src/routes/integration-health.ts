@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { calendarPushStatus } from '../services/calendar-push.js';
 import { listHealthConditions, reconcileAllTenants } from '../services/integration-health.js';
 
 export const HEALTH_JOB = 'core.integration-health';
@@ -24,7 +25,9 @@ export async function integrationHealthRoutes(app: FastifyInstance) {
   app.withTypeProvider<ZodTypeProvider>().get(
     '/api/integrations/health',
     { preHandler: app.requirePermission('system_settings.read'), schema: { response: { 200: healthResponse } } },
-    async (request) => ({ items: (await listHealthConditions(app.db, request.user!.tenantId)).map(({ key: _key, ...c }) => c) }),
+    async (request) => ({
+      items: (await listHealthConditions(app.db, request.user!.tenantId, new Date(), calendarPushStatus(app.coreOptions))).map(({ key: _key, ...c }) => c),
+    }),
   );
 }
 

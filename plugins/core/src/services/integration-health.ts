@@ -1,9 +1,10 @@
 // Integration health: the conditions an MSP admin must act on (calendar connections in error,
-// push channels that could not be renewed, jobs stuck in the queue, Entra runs that failed), each
+// push channels that could not be renewed or cannot work at all (a plain-http PUBLIC_URL), jobs stuck in the queue, Entra runs that failed), each
 // with the reason and the action. A periodic job raises every condition to the admins once (one
 // open notification per dedupe key) and resolves it when the condition clears.
 import { sql } from 'kysely';
 import { forTenant, type Db } from '../tenancy.js';
+import type { CalendarPushStatus } from './calendar-push.js';
 import { notifyAdmins, resolveNotifications } from './notifications.js';
 
 /** A job waiting or running longer than this is stuck. */
@@ -11,7 +12,7 @@ export const STUCK_JOB_MINUTES = 15;
 const KEY_PREFIX = 'integration-health:';
 
 export interface HealthCondition {
-  kind: 'calendar_provider_error' | 'calendar_renewal_failed' | 'stuck_jobs' | 'entra_run_failed';
+  kind: 'calendar_provider_error' | 'calendar_renewal_failed' | 'calendar_push_unavailable' | 'stuck_jobs' | 'entra_run_failed';
   severity: 'warning' | 'error';
   subject: string;
   reason: string;
@@ -23,7 +24,7 @@ export interface HealthCondition {
 
 const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : new Date().toISOString());
 
-export async function listHealthConditions(db: Db, tenantId: string, now = new Date()): Promise<HealthCondition[]> {
+export async function listHealthConditions(db: Db, tenantId: string, now = new Date(), calendarPush?: CalendarPushStatus): Promise<HealthCondition[]> {
   const scope = forTenant(db, tenantId);
   const conditions: HealthCondition[] = [];
 
@@ -59,6 +60,18 @@ export async function listHealthConditions(db: Db, tenantId: string, now = new D
         key: `${KEY_PREFIX}calendar-renewal:${p.id}`,
       });
     }
+  }
+  // After the connections' own conditions: a deployment setting, not something broken.
+  if (calendarPush && !calendarPush.available && providers.length > 0) {
+    conditions.push({
+      kind: 'calendar_push_unavailable',
+      severity: 'warning',
+      subject: 'Calendar push notifications',
+      reason: calendarPush.reason,
+      action: 'Serve Switchboard at an https PUBLIC_URL with a valid certificate (for example behind a TLS-terminating reverse proxy); connections then open their push channels on the next sync.',
+      since: iso(now),
+      key: `${KEY_PREFIX}calendar-push-unavailable`,
+    });
   }
 
   // Jobs carry their tenant in their data; a scheduled job (start_after in the future) is not stuck.

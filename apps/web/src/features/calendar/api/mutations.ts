@@ -3,6 +3,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { ApiError, request } from '../../../lib/api.ts';
 import { calendarKeys } from './keys.ts';
+import type { SyncRequest } from './sync-activity.ts';
 import type { CalendarProvider, CalendarSettings, ProviderType, SyncDirection } from './types.ts';
 
 function useCalendarMutation<I, O>(fn: (input: I) => Promise<O>) {
@@ -32,7 +33,15 @@ export const useConnect = () =>
 export const useUpdateProvider = () =>
   useCalendarMutation(({ id, syncDirection }: { id: string; syncDirection: SyncDirection }) => request<CalendarProvider>('PATCH', `/api/calendar/providers/${id}`, { syncDirection }));
 
-export const useSyncNow = () => useCalendarMutation((id: string) => request<{ queued: true }>('POST', `/api/calendar/providers/${id}/sync`));
+/** Takes the connection's current last sync, so the page can tell when the requested sync has run (sync-activity.ts). */
+export const useSyncNow = () => {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationKey: calendarKeys.syncNow(),
+    mutationFn: ({ id }: SyncRequest) => request<{ queued: true }>('POST', `/api/calendar/providers/${id}/sync`),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: calendarKeys.all }),
+  });
+};
 
 export const useRemoveProvider = () => useCalendarMutation((id: string) => request<{ success: true }>('DELETE', `/api/calendar/providers/${id}`));
 

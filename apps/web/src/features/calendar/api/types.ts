@@ -19,6 +19,8 @@ export interface CalendarProvider {
   lastSyncAt: string | null;
   syncProgress: { phase: string; done: number; total: number; startedAt: string } | null;
   health: { channelActive: boolean; channelExpiresAt: string | null; lastNotificationAt: string | null; consecutiveFailures: number };
+  /** Whether Google/Microsoft can notify this server of changes at all (an https PUBLIC_URL). */
+  push: { available: true } | { available: false; reason: string };
   connectedAt: string | null;
   createdAt: string;
   updatedAt: string;

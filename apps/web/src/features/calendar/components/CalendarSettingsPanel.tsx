@@ -6,9 +6,10 @@ import { messageOf } from '../../../lib/api.ts';
 import { errorAria, formErrorsOf } from '../../../lib/form-errors.ts';
 import { useRemoveProvider, useSyncNow, useUpdateCalendarSettings } from '../api/mutations.ts';
 import { useAllProviders, useCalendarSettings } from '../api/queries.ts';
+import { syncActivity, useSyncRequests } from '../api/sync-activity.ts';
 import type { CalendarProvider, CalendarSettings } from '../api/types.ts';
 import { ConfirmDialog } from '../../../components/Dialog.tsx';
-import { PROVIDER_LABEL, STATUS_LABEL } from './messages.ts';
+import { PROVIDER_LABEL, stateLabel, syncLabel } from './messages.ts';
 import './calendar.css';
 
 export function CalendarSettingsPanel(props: { canEdit: boolean }) {
@@ -80,6 +81,7 @@ function ConnectionsTable(props: { canEdit: boolean }) {
   const providers = useAllProviders();
   const sync = useSyncNow();
   const remove = useRemoveProvider();
+  const requests = useSyncRequests();
   const [removing, setRemoving] = useState<CalendarProvider | null>(null);
   if (!props.canEdit) return null;
   return (
@@ -110,33 +112,42 @@ function ConnectionsTable(props: { canEdit: boolean }) {
               </tr>
             </thead>
             <tbody>
-              {providers.data.map((p) => (
-                <tr key={p.id} id={`calendar-connection-${p.id}`}>
-                  <td>{p.userDisplayName}</td>
-                  <td>
-                    {PROVIDER_LABEL[p.providerType]}
-                    {p.accountEmail && <div className="muted">{p.accountEmail}</div>}
-                  </td>
-                  <td>
-                    {p.syncProgress ? `Syncing ${p.syncProgress.done}/${p.syncProgress.total}` : STATUS_LABEL[p.status]}
-                    {p.error && <div className="error">{p.error}</div>}
-                  </td>
-                  <td>{p.lastSyncAt ? new Date(p.lastSyncAt).toLocaleString() : 'Never'}</td>
-                  <td>
-                    {p.health.channelActive ? `Until ${new Date(p.health.channelExpiresAt!).toLocaleDateString()}` : 'Not subscribed'}
-                    {p.health.lastNotificationAt && <div className="muted">Last notification {new Date(p.health.lastNotificationAt).toLocaleString()}</div>}
-                    {p.health.consecutiveFailures > 0 && <div className="error">{p.health.consecutiveFailures} failed renewals</div>}
-                  </td>
-                  <td className="record-row-actions">
-                    <button id={`calendar-connection-${p.id}-sync`} type="button" disabled={p.status !== 'connected' || !!p.syncProgress} onClick={() => sync.mutate(p.id)}>
-                      Sync now
-                    </button>
-                    <button id={`calendar-connection-${p.id}-remove`} type="button" onClick={() => setRemoving(p)}>
-                      Remove
-                    </button>
-                  </td>
-                </tr>
-              ))}
+              {providers.data.map((p) => {
+                const activity = syncActivity(p, requests);
+                return (
+                  <tr key={p.id} id={`calendar-connection-${p.id}`}>
+                    <td>{p.userDisplayName}</td>
+                    <td>
+                      {PROVIDER_LABEL[p.providerType]}
+                      {p.accountEmail && <div className="muted">{p.accountEmail}</div>}
+                    </td>
+                    <td id={`calendar-connection-${p.id}-status`}>
+                      {syncLabel(p, activity) ?? stateLabel(p)}
+                      {p.error && <div className="error">{p.error}</div>}
+                    </td>
+                    <td id={`calendar-connection-${p.id}-last-sync`}>{p.lastSyncAt ? new Date(p.lastSyncAt).toLocaleString() : 'Never'}</td>
+                    <td>
+                      {p.health.channelActive ? `Until ${new Date(p.health.channelExpiresAt!).toLocaleDateString()}` : p.push.available ? 'Not subscribed' : 'Off: periodic sync only'}
+                      {!p.push.available && <div className="muted">{p.push.reason}</div>}
+                      {p.health.lastNotificationAt && <div className="muted">Last notification {new Date(p.health.lastNotificationAt).toLocaleString()}</div>}
+                      {p.health.consecutiveFailures > 0 && <div className="error">{p.health.consecutiveFailures} failed renewals</div>}
+                    </td>
+                    <td className="record-row-actions">
+                      <button
+                        id={`calendar-connection-${p.id}-sync`}
+                        type="button"
+                        disabled={p.status !== 'connected' || activity !== null || (sync.isPending && sync.variables?.id === p.id)}
+                        onClick={() => sync.mutate({ id: p.id, lastSyncAt: p.lastSyncAt })}
+                      >
+                        {activity ? 'Syncing…' : 'Sync now'}
+                      </button>
+                      <button id={`calendar-connection-${p.id}-remove`} type="button" onClick={() => setRemoving(p)}>
+                        Remove
+                      </button>
+                    </td>
+                  </tr>
+                );
+              })}
             </tbody>
           </table>
         </div>

@@ -10,8 +10,10 @@ import { ProviderCard } from './ProviderCard.tsx';
 import { ConflictsList } from './ConflictsList.tsx';
 import './calendar.css';
 
+type Outcome = { ok: true; providerType: string; message: string } | { ok: false; message: string };
+
 /** The outcome the provider's redirect carried, read once; the address bar is cleaned up. */
-function takeOutcome(): { ok: boolean; message: string } | null {
+function takeOutcome(): Outcome | null {
   const url = new URL(window.location.href);
   const connected = url.searchParams.get('connected');
   const refused = url.searchParams.get('calendarError');
@@ -19,7 +21,8 @@ function takeOutcome(): { ok: boolean; message: string } | null {
   url.searchParams.delete('connected');
   url.searchParams.delete('calendarError');
   window.history.replaceState(null, '', url.pathname + url.search);
-  if (connected) return { ok: true, message: `${PROVIDER_LABEL[connected as ProviderType] ?? 'Your calendar'} is connected. Your schedule is being copied to it.` };
+  // The card shows the sync itself while it is queued or running; this message promises nothing more.
+  if (connected) return { ok: true, providerType: connected, message: `${PROVIDER_LABEL[connected as ProviderType] ?? 'Your calendar'} is connected.` };
   return { ok: false, message: CONNECT_REFUSALS[refused!] ?? 'The calendar could not be connected. Please try again.' };
 }
 
@@ -32,14 +35,16 @@ export function ProfileCalendarPanel() {
   const { providers, googleAvailable, microsoftAvailable } = status.data;
   const missing = (['google', 'microsoft'] as const).filter((type) => !providers.some((p) => p.providerType === type));
   const available = { google: googleAvailable, microsoft: microsoftAvailable };
+  // "Connected" stops being said once that connection is not (a lost grant): the card says what to do then.
+  const shownOutcome = outcome && (!outcome.ok || providers.some((p) => p.providerType === outcome.providerType && p.status === 'connected')) ? outcome : null;
 
   return (
     <section id="calendar-panel" aria-labelledby="calendar-panel-title">
       <h2 id="calendar-panel-title">Your calendar</h2>
       <p className="muted">Your PSA schedule appears in your calendar, and changes you make there come back to the PSA.</p>
-      {outcome && (
-        <p id="calendar-outcome" role={outcome.ok ? 'status' : 'alert'} className={outcome.ok ? 'notice' : 'error'}>
-          {outcome.message}
+      {shownOutcome && (
+        <p id="calendar-outcome" role={shownOutcome.ok ? 'status' : 'alert'} className={shownOutcome.ok ? 'notice' : 'error'}>
+          {shownOutcome.message}
         </p>
       )}
       <div className="calendar-cards">

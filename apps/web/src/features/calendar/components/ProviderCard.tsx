@@ -4,8 +4,10 @@ import { useState } from 'react';
 import { ConfirmDialog } from '../../../components/Dialog.tsx';
 import { messageOf } from '../../../lib/api.ts';
 import { useConnect, useRemoveProvider, useSyncNow, useUpdateProvider } from '../api/mutations.ts';
+import { syncActivity, useSyncRequests } from '../api/sync-activity.ts';
 import type { CalendarProvider, SyncDirection } from '../api/types.ts';
-import { DIRECTION_LABEL, PROVIDER_LABEL, STATUS_LABEL } from './messages.ts';
+import { DIRECTION_LABEL, PROVIDER_LABEL, stateLabel, syncLabel } from './messages.ts';
+import { PushStatus } from './PushStatus.tsx';
 
 export function ProviderCard(props: { provider: CalendarProvider }) {
   const p = props.provider;
@@ -16,13 +18,16 @@ export function ProviderCard(props: { provider: CalendarProvider }) {
   const update = useUpdateProvider();
   const remove = useRemoveProvider();
   const error = sync.error ?? connect.error ?? update.error;
+  const activity = syncActivity(p, useSyncRequests());
+  const syncing = sync.isPending || activity !== null;
+  const progress = syncLabel(p, activity);
 
   return (
     <article id={id} className="calendar-card" aria-labelledby={`${id}-title`}>
       <header className="calendar-header">
         <h3 id={`${id}-title`}>{PROVIDER_LABEL[p.providerType]}</h3>
         <span id={`${id}-status`} className={`calendar-state calendar-${p.status}`}>
-          {STATUS_LABEL[p.status]}
+          {stateLabel(p)}
         </span>
       </header>
       <dl className="facts">
@@ -31,15 +36,16 @@ export function ProviderCard(props: { provider: CalendarProvider }) {
         <dt>Last sync</dt>
         <dd id={`${id}-last-sync`}>{p.lastSyncAt ? new Date(p.lastSyncAt).toLocaleString() : 'Never'}</dd>
       </dl>
+      <PushStatus id={id} push={p.push} />
       {p.error && (
         <p id={`${id}-error`} role="alert" className="error">
           {p.error}
         </p>
       )}
-      {p.syncProgress && (
+      {progress && (
         <p id={`${id}-progress`} role="status">
-          Syncing… {p.syncProgress.done} of {p.syncProgress.total}
-          <progress value={p.syncProgress.done} max={Math.max(p.syncProgress.total, 1)} />
+          {progress}
+          {p.syncProgress?.phase === 'push' && <progress value={p.syncProgress.done} max={Math.max(p.syncProgress.total, 1)} />}
         </p>
       )}
       <div className="calendar-controls">
@@ -54,8 +60,8 @@ export function ProviderCard(props: { provider: CalendarProvider }) {
       </div>
       <div className="actions">
         {p.status === 'connected' ? (
-          <button id={`${id}-sync`} type="button" className="primary" disabled={sync.isPending || !!p.syncProgress} onClick={() => sync.mutate(p.id)}>
-            {p.syncProgress ? 'Syncing…' : 'Sync now'}
+          <button id={`${id}-sync`} type="button" className="primary" disabled={syncing} onClick={() => sync.mutate({ id: p.id, lastSyncAt: p.lastSyncAt })}>
+            {syncing ? 'Syncing…' : 'Sync now'}
           </button>
         ) : (
           <button id={`${id}-reconnect`} type="button" className="primary" disabled={connect.isPending} onClick={() => connect.mutate({ providerType: p.providerType, existingId: p.id })}>
