@@ -236,9 +236,12 @@ t.test('Graph lifecycle events: removed → re-created, reauthorization → rene
   await eventually(async () => emulators.microsoft.controls.count('PATCH /v1.0/subscriptions/:id') > patches);
   t.pass('renewed');
   const { entry, mapping } = await syncedEntry(microsoft.providerId);
-  emulators.microsoft.controls.dropNotifications(5);
+  // Exactly the change's notification is lost (a drop left over would swallow the lifecycle event).
+  await emulators.microsoft.calendar.notificationsIdle();
+  emulators.microsoft.controls.dropNotifications(1);
   await graphPatch(mapping.external_id!, { subject: 'Missed change' });
   await emulators.microsoft.calendar.notificationsIdle();
+  t.equal(emulators.microsoft.calendar.deliveries.at(-1)?.outcome, 'dropped', "the change's notification was lost");
   emulators.microsoft.calendar.sendLifecycle(recreated.channel_id!, 'missed');
   await eventually(async () => (await entryOf(entry.id))?.title === 'Missed change');
   t.pass('the missed change was pulled');
