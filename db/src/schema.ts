@@ -148,6 +148,8 @@ export interface ScheduleEntriesTable {
   /** Set on an overridden occurrence: its series, and the start the occurrence had per the rule. */
   series_entry_id: string | null;
   original_start: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** Set on an overridden occurrence: whether its series is all-day (the form of `original_start` in the API). */
+  original_all_day: ColumnType<boolean | null, boolean | null | undefined, boolean | null>;
 }
 
 export interface ScheduleEntryAssigneesTable {

@@ -59,6 +59,9 @@ t.test('an all-day series names its occurrences by date', async (t) => {
   t.equal((await admin.request('DELETE', occurrence(series.id, '2026-02-09'))).statusCode, 204);
   const override = (await admin.request('PUT', occurrence(series.id, '2026-02-16'), { title: 'Offsite' })).json();
   t.match(override, { start: '2026-02-16', end: '2026-02-17', allDay: true, originalStart: '2026-02-16' });
+  // Made a timed meeting, it is still that date's occurrence of the all-day series.
+  const timed = (await admin.request('PUT', occurrence(series.id, '2026-02-16'), { allDay: false, start: '2026-02-16T13:00:00.000Z', end: '2026-02-16T15:00:00.000Z' })).json();
+  t.match(timed, { id: override.id, allDay: false, start: '2026-02-16T13:00:00.000Z', originalStart: '2026-02-16' });
   t.same((await admin.request('GET', `/api/schedule-entries/${series.id}`)).json().excludedStarts, ['2026-02-09']);
 });
 

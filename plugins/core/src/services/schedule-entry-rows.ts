@@ -14,16 +14,14 @@ export const toTimestamp = (value: string, allDay: boolean) => (allDay ? new Dat
 // strings (or dates for all-day entries) and joins assignee ids as text: no Date parsing and
 // re-formatting, and no array parsing, per row in Node (measured: ~2x throughput, BENCHMARKS.md).
 const iso = (value: ReturnType<typeof sql.ref>) => sql<string>`to_char(${value} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-const dateOrIso = (allDay: ReturnType<typeof sql.raw> | ReturnType<typeof sql.ref>, value: ReturnType<typeof sql.ref>) =>
+const dateOrIso = (allDay: ReturnType<typeof sql.ref>, value: ReturnType<typeof sql.ref>) =>
   sql<string>`case when ${allDay} then to_char(${value} at time zone 'UTC', 'YYYY-MM-DD') else ${iso(value)} end`;
 const startOrEnd = (column: string) => dateOrIso(sql.ref('schedule_entries.is_all_day'), sql.ref(column));
 
-// Original starts take the form of their series' start. Only overrides look their series up, and
-// the cancelled starts are joined as text (most entries have none: no work beyond a length check).
-const originalStart = sql<string | null>`case when schedule_entries.series_entry_id is null then null else ${dateOrIso(
-  sql.raw('(select s.is_all_day from schedule_entries s where s.id = schedule_entries.series_entry_id)'),
-  sql.ref('schedule_entries.original_start'),
-)} end`;
+// Original starts take the form of their series' start (an override keeps whether its series is
+// all-day; null for every other entry), and the cancelled starts are joined as text (most entries
+// have none: no work beyond a length check).
+const originalStart = dateOrIso(sql.ref('schedule_entries.original_all_day'), sql.ref('schedule_entries.original_start'));
 const excludedStarts = sql<string>`case when cardinality(schedule_entries.excluded_starts) = 0 then '' else array_to_string(array(select ${dateOrIso(
   sql.ref('schedule_entries.is_all_day'),
   sql.ref('x'),
@@ -127,6 +125,8 @@ export async function replaceAssignees(trx: Db, tenantId: string, entryId: strin
 export interface OccurrenceOf {
   seriesId: string;
   originalStart: Date;
+  /** The series' allDay. */
+  allDay: boolean;
 }
 
 /** Inserts an entry (an override when `occurrenceOf` is given) with its assignees and created event. */
@@ -146,6 +146,7 @@ export async function insertEntry(trx: Db, tenantId: string, actorUserId: string
       created_by: actorUserId,
       series_entry_id: occurrenceOf?.seriesId ?? null,
       original_start: occurrenceOf?.originalStart ?? null,
+      original_all_day: occurrenceOf?.allDay ?? null,
     })
     .returning('id')
     .executeTakeFirstOrThrow();

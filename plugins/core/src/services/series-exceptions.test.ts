@@ -175,7 +175,7 @@ t.test('two overrides of one occurrence at the same time make one override', asy
 
 t.test('the database refuses two overrides of one occurrence and an override in another tenant', async (t) => {
   const series = await newSeries();
-  const row = { title: 'Raw', starts_at: second, ends_at: '2026-02-09T09:00:00.000Z', time_zone: 'UTC', is_all_day: false, series_entry_id: series.id, original_start: second };
+  const row = { title: 'Raw', starts_at: second, ends_at: '2026-02-09T09:00:00.000Z', time_zone: 'UTC', is_all_day: false, series_entry_id: series.id, original_start: second, original_all_day: false };
   await db.insertInto('schedule_entries').values({ ...row, tenant_id: tenant.tenantId }).execute();
   await t.rejects(db.insertInto('schedule_entries').values({ ...row, tenant_id: tenant.tenantId }).execute(), { code: '23505' });
   await t.rejects(db.insertInto('schedule_entries').values({ ...row, tenant_id: other.tenantId, original_start: third }).execute(), { code: '23503' });

@@ -132,7 +132,7 @@ export async function overrideOccurrence(
   };
   const problems = timeProblems(input);
   if (problems.length) throw BadRequest.fields(problems);
-  return insertEntry(trx, tenantId, actorUserId, input, { seriesId, originalStart: instant });
+  return insertEntry(trx, tenantId, actorUserId, input, { seriesId, originalStart: instant, allDay: series.allDay });
 }
 
 /** A series' overridden occurrences. */
