@@ -89,6 +89,19 @@ t.test('writeOccurrence makes one exception and cancelOccurrence removes one occ
   await t.rejects(() => adapter.writeOccurrence(created.id, '2026-06-11T13:00:00.000Z', moved), { name: 'EventNotFound' }, 'a cancelled occurrence cannot be edited');
 });
 
+t.test('an exception moved far from its original start is written again by its id', async (t) => {
+  const { adapter } = signIn();
+  const created = await adapter.createEvent(series, randomUUID());
+  // Moved a week later: /instances lists it there, not near 9 June.
+  const farAway: SyncEvent = { ...series, title: 'Backup check (next week)', start: '2026-06-16T18:00:00.000Z', end: '2026-06-16T18:30:00.000Z', recurrence: null };
+  const written = await adapter.writeOccurrence(created.id, '2026-06-09T13:00:00.000Z', farAway);
+  await t.rejects(() => adapter.writeOccurrence(created.id, '2026-06-09T13:00:00.000Z', farAway, written.etag), { name: 'EventNotFound' }, 'not found by its original start');
+  const again = await adapter.writeOccurrence(created.id, '2026-06-09T13:00:00.000Z', { ...farAway, title: 'Backup check (renamed)' }, written.etag, written.id);
+  t.equal(again.id, written.id);
+  t.match(again, { event: { title: 'Backup check (renamed)', start: '2026-06-16T18:00:00.000Z' }, occurrenceOf: { seriesId: created.id, originalStart: '2026-06-09T13:00:00.000Z' } });
+  await t.rejects(() => adapter.writeOccurrence(created.id, '2026-06-09T13:00:00.000Z', farAway, written.etag, written.id), { name: 'PreconditionFailed' }, 'the etag still guards it');
+});
+
 t.test('all-day series: an occurrence is found and reported by its date in the series zone', async (t) => {
   const { adapter, instances } = signIn();
   const onCall: SyncEvent = { ...series, title: 'On call', start: '2026-06-10', end: '2026-06-11', timeZone: 'Europe/Berlin', allDay: true, recurrence: 'FREQ=DAILY;COUNT=3' };

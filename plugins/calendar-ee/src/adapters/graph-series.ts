@@ -73,8 +73,10 @@ export function createGraphSeries(send: Send) {
     }
   }
 
-  async function writeOccurrence(seriesId: string, originalStart: string, event: SyncEvent, etag?: string): Promise<RemoteEvent> {
-    const occurrence = await findOccurrence(seriesId, originalStart);
+  async function writeOccurrence(seriesId: string, originalStart: string, event: SyncEvent, etag?: string, instanceId?: string): Promise<RemoteEvent> {
+    // An exception we wrote before is addressed by its id: /instances lists it by where it now is,
+    // which may be far from its original start.
+    const occurrence = instanceId ? { id: instanceId } : await findOccurrence(seriesId, originalStart);
     if (!occurrence) throw new EventNotFound('The calendar series or this occurrence of it no longer exists.');
     // One occurrence has no recurrence of its own: leave the field out rather than send null.
     const { recurrence: _none, ...body } = toGraphEvent({ ...event, recurrence: null });

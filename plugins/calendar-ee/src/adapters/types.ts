@@ -92,9 +92,11 @@ export interface CalendarAdapter {
   /**
    * Make one occurrence of a series look like `event` (it becomes an exception); `etag` guards an
    * earlier write of ours (PreconditionFailed when stale). EventNotFound when the series or that
-   * occurrence is gone. The answer carries the instance's id and `occurrenceOf`.
+   * occurrence is gone. The answer carries the instance's id and `occurrenceOf`. `instanceId`, the
+   * id an earlier write answered, finds an exception wherever it was moved (Graph lists instances by
+   * their current times).
    */
-  writeOccurrence(seriesExternalId: string, originalStart: string, event: SyncEvent, etag?: string): Promise<RemoteEvent>;
+  writeOccurrence(seriesExternalId: string, originalStart: string, event: SyncEvent, etag?: string, instanceId?: string): Promise<RemoteEvent>;
   /** Cancel one occurrence of a series; succeeds when it is already cancelled or the series is gone. */
   cancelOccurrence(seriesExternalId: string, originalStart: string): Promise<void>;
   /**

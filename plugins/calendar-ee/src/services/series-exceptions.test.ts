@@ -171,3 +171,20 @@ t.test('an occurrence changed in the PSA while its series is in conflict waits f
   t.match(instances(), [{ summary: 'Backups (late)' }]);
   t.match(await mappingOf(providerId, override.id), { status: 'synced', last_error: null });
 });
+
+t.test('microsoft: an occurrence moved to another week in the PSA can be changed again', async (t) => {
+  const { providerId } = await connectCalendar(ctx, emulators, a.tech, a.technician.email, 'microsoft');
+  const row = await providerRow(providerId);
+  const push = (entryId: string) => pushEntry(db, adapterFor(row), row, entryId, app.notifications);
+  const series = await createSeries('Audit');
+  t.equal(await push(series.id), 'created');
+  const seriesEvent = (await mappingOf(providerId, series.id)).external_id!;
+  const nextWeek = { start: '2026-12-21T19:00:00.000Z', end: '2026-12-21T20:00:00.000Z' };
+  const override = await db.transaction().execute((trx) => overrideOccurrence(trx, a.tenantId, a.admin.id, series.id, second, { title: 'Audit (moved)', ...nextWeek }));
+  t.equal(await push(override.id), 'created');
+  await db.transaction().execute((trx) => overrideOccurrence(trx, a.tenantId, a.admin.id, series.id, second, { title: 'Audit (moved, renamed)' }));
+  t.equal(await push(override.id), 'updated');
+  t.match(await mappingOf(providerId, override.id), { status: 'synced', last_error: null });
+  const shown = await calendarSide('microsoft').shown(seriesEvent);
+  t.same(shown.filter(([start]) => start === second), [[second, 'Audit (moved, renamed)']]);
+});

@@ -162,7 +162,7 @@ export async function pushOverride(db: Db, adapter: CalendarAdapter, provider: P
   }
   const seriesId = await seriesEventId(db, adapter, provider, override.seriesEntryId!, notifications);
   const write = async (etag?: string) => {
-    const written = await adapter.writeOccurrence(seriesId, originalStart, desired, etag);
+    const written = await adapter.writeOccurrence(seriesId, originalStart, desired, etag, mapping.external_id ?? undefined);
     await recordSynced(db, provider.tenant_id, mapping.id, written, hash);
   };
   try {
