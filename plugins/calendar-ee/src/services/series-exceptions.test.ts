@@ -187,4 +187,10 @@ t.test('microsoft: an occurrence moved to another week in the PSA can be changed
   t.match(await mappingOf(providerId, override.id), { status: 'synced', last_error: null });
   const shown = await calendarSide('microsoft').shown(seriesEvent);
   t.same(shown.filter(([start]) => start === second), [[second, 'Audit (moved, renamed)']]);
+
+  // The technician leaves that occurrence: it leaves their calendar, found by its id far from its original start.
+  await db.transaction().execute((trx) => overrideOccurrence(trx, a.tenantId, a.admin.id, series.id, second, { assigneeIds: [] }));
+  t.equal(await push(override.id), 'deleted');
+  const after = await calendarSide('microsoft').shown(seriesEvent);
+  t.same(after.map(([start]) => start), [first, third, fourth, fifth], 'the other occurrences stay');
 });

@@ -138,8 +138,12 @@ export async function pushOverride(db: Db, adapter: CalendarAdapter, provider: P
   if (!override.assigneeIds.includes(provider.user_id)) {
     // This technician no longer takes part in this occurrence: it leaves their calendar.
     if (!existing) return 'unchanged';
-    const series = await mappings(db, provider).where('schedule_entry_id', '=', override.seriesEntryId!).executeTakeFirst();
-    if (series?.external_id) await adapter.cancelOccurrence(series.external_id, originalStart);
+    // Deleting the instance we wrote cancels that occurrence wherever it was moved to.
+    if (existing.external_id) await adapter.deleteEvent(existing.external_id);
+    else {
+      const series = await mappings(db, provider).where('schedule_entry_id', '=', override.seriesEntryId!).executeTakeFirst();
+      if (series?.external_id) await adapter.cancelOccurrence(series.external_id, originalStart);
+    }
     await forTenant(db, provider.tenant_id).deleteFrom('calendar_event_mappings').where('id', '=', existing.id).execute();
     return 'deleted';
   }
