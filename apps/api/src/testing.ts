@@ -12,6 +12,19 @@ import { loggerOptions } from './logger.js';
 
 export { captureLogStream, captureStoredSecrets } from './log-capture.js';
 
+/**
+ * Awaits a test's teardown for at most 15 s. A job still awaiting a provider call can hold a
+ * database client past the workers' stop timeout, and the pool then waits for it, keeping the test
+ * process alive until tap's timeout although every assertion ran. After 15 s the teardown goes on,
+ * says what is still open, and the process ends once everything else has finished.
+ */
+export async function closeWithin(closing: Promise<unknown>, what: string): Promise<void> {
+  const closed = await Promise.race([closing.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 15_000).unref())]);
+  if (closed) return;
+  process.stderr.write(`${what} did not close within 15 s; still open: ${process.getActiveResourcesInfo().join(', ')}\n`);
+  setTimeout(() => process.exit(), 1000).unref();
+}
+
 export async function createTestDatabase(): Promise<DatabaseHandle> {
   const adminUrl = process.env.TEST_DATABASE_URL;
   if (!adminUrl) {
@@ -98,10 +111,14 @@ export async function buildTestApp(
     keyring,
     logs,
     routes,
-    async close() {
-      await app.close();
-      if (!opts.database) await database.close();
-    },
+    close: () =>
+      closeWithin(
+        (async () => {
+          await app.close();
+          if (!opts.database) await database.close();
+        })(),
+        'the test app',
+      ),
   };
 }
 

@@ -7,7 +7,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import type { Test } from 'tap';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildApp, loadConfig, loggerOptions } from '@switchboard/api';
-import { captureLogStream, captureStoredSecrets, createTestDatabase, testKeyring } from '@switchboard/api/testing';
+import { captureLogStream, captureStoredSecrets, closeWithin, createTestDatabase, testKeyring } from '@switchboard/api/testing';
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '@switchboard/core';
 
@@ -56,11 +56,7 @@ export async function startServer(edition: 'ce' | 'ee', env: Record<string, stri
     url,
     async close() {
       await app.close();
-      // A job still awaiting a provider call can hold a database client past the workers' stop
-      // timeout; the pool then waits for it and would keep this test process alive until tap's
-      // timeout. Give it 15 s, then end the process once everything else has finished.
-      const closed = await Promise.race([database.close().then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 15_000).unref())]);
-      if (!closed) setTimeout(() => process.exit(), 1000).unref();
+      await closeWithin(database.close(), 'the test database');
     },
   };
 }
