@@ -44,7 +44,7 @@ export async function recordSynced(db: Db, tenantId: string, mappingId: string, 
     .execute();
 }
 
-async function markMapping(db: Db, tenantId: string, mappingId: string, status: 'error', message: string) {
+export async function markMapping(db: Db, tenantId: string, mappingId: string, status: 'error' | 'pending', message: string) {
   await forTenant(db, tenantId).updateTable('calendar_event_mappings').set({ status, last_error: message, updated_at: sql`now()` }).where('id', '=', mappingId).execute();
 }
 

@@ -19,7 +19,7 @@ import type { Notifier } from './calendar-jobs.js';
 import { contentHash, entryToEvent } from './entry-event.js';
 import { entryOrNull, eventToPatch, raiseConflict, type InboundOutcome } from './inbound.js';
 import type { ProviderRow } from './providers.js';
-import { ensureMapping, pushEntry, recordSynced, type PushOutcome } from './push.js';
+import { ensureMapping, markMapping, pushEntry, recordSynced, type PushOutcome } from './push.js';
 
 const mappings = (db: Db, provider: ProviderRow) =>
   forTenant(db, provider.tenant_id).selectFrom('calendar_event_mappings').selectAll().where('provider_id', '=', provider.id);
@@ -63,30 +63,8 @@ export async function applyOccurrenceChange(trx: Db, provider: ProviderRow, remo
   const { recurrence: _, ...fields } = eventToPatch(event);
   const override = await overrideOccurrence(trx, provider.tenant_id, provider.user_id, series.id, originalStart, fields);
   // Synced as the calendar has it, so the push the override triggers is a no-op.
-  await forTenant(trx, provider.tenant_id)
-    .insertInto('calendar_event_mappings', {
-      provider_id: provider.id,
-      schedule_entry_id: override.id,
-      external_id: remote.id,
-      ical_uid: remote.iCalUid,
-      etag: remote.etag,
-      content_hash: contentHash(event),
-      status: 'synced',
-      last_synced_at: new Date(),
-    })
-    .onConflict((oc) =>
-      oc.columns(['provider_id', 'schedule_entry_id']).doUpdateSet({
-        external_id: remote.id,
-        ical_uid: remote.iCalUid,
-        etag: remote.etag,
-        content_hash: contentHash(event),
-        status: 'synced',
-        last_error: null,
-        last_synced_at: new Date(),
-        updated_at: sql`now()`,
-      }),
-    )
-    .execute();
+  const mapping = await ensureMapping(trx, provider, override.id);
+  await recordSynced(trx, provider.tenant_id, mapping.id, remote, contentHash(event));
   return 'updated';
 }
 
@@ -117,13 +95,11 @@ export async function pushCancellations(db: Db, adapter: CalendarAdapter, provid
   await rememberCancelled(db, provider, mapping.id, series.excludedStarts, pending);
 }
 
-/** The series' event id in this calendar, pushing the series first when it is not there yet. */
-async function seriesEventId(db: Db, adapter: CalendarAdapter, provider: ProviderRow, seriesEntryId: string, notifications: Notifier): Promise<string> {
-  const find = async () => (await mappings(db, provider).where('schedule_entry_id', '=', seriesEntryId).executeTakeFirst())?.external_id;
-  const existing = await find();
-  if (existing) return existing;
+/** The series' event id in this calendar (`known`: its mapping's), pushing the series first when it is not there yet. */
+async function seriesEventId(db: Db, adapter: CalendarAdapter, provider: ProviderRow, seriesEntryId: string, known: string | null | undefined, notifications: Notifier): Promise<string> {
+  if (known) return known;
   await pushEntry(db, adapter, provider, seriesEntryId, notifications);
-  const created = await find();
+  const created = (await mappings(db, provider).where('schedule_entry_id', '=', seriesEntryId).executeTakeFirst())?.external_id;
   // A failed or refused series push: the job is retried, and the override with it.
   if (!created) throw new Error('The series of this occurrence is not in the calendar yet.');
   return created;
@@ -157,14 +133,10 @@ export async function pushOverride(db: Db, adapter: CalendarAdapter, provider: P
   if (seriesMapping?.status === 'conflict') {
     // Which series the occurrence belongs to is the conflict's question (the calendar's series may
     // even be gone): the occurrence waits, and the push after the resolution writes it.
-    await forTenant(db, provider.tenant_id)
-      .updateTable('calendar_event_mappings')
-      .set({ status: 'pending', last_error: SERIES_IN_CONFLICT, updated_at: sql`now()` })
-      .where('id', '=', mapping.id)
-      .execute();
+    await markMapping(db, provider.tenant_id, mapping.id, 'pending', SERIES_IN_CONFLICT);
     return 'conflict';
   }
-  const seriesId = await seriesEventId(db, adapter, provider, override.seriesEntryId!, notifications);
+  const seriesId = await seriesEventId(db, adapter, provider, override.seriesEntryId!, seriesMapping?.external_id, notifications);
   const write = async (etag?: string) => {
     const written = await adapter.writeOccurrence(seriesId, originalStart, desired, etag, mapping.external_id ?? undefined);
     await recordSynced(db, provider.tenant_id, mapping.id, written, hash);
@@ -174,7 +146,7 @@ export async function pushOverride(db: Db, adapter: CalendarAdapter, provider: P
     return mapping.external_id ? 'updated' : 'created';
   } catch (err) {
     if (err instanceof EventNotFound) {
-      await forTenant(db, provider.tenant_id).updateTable('calendar_event_mappings').set({ status: 'error', last_error: err.message, updated_at: sql`now()` }).where('id', '=', mapping.id).execute();
+      await markMapping(db, provider.tenant_id, mapping.id, 'error', err.message);
       return 'missing';
     }
     if (!(err instanceof PreconditionFailed) || !mapping.external_id) throw err;

@@ -120,16 +120,16 @@ export interface SeriesEntry {
   recurrence: string | null;
 }
 
-// All-day entries are UTC midnights of their dates.
-const instantOfStart = (value: string, allDay: boolean) => new Date(allDay ? `${value}T00:00:00Z` : value);
+/** The instant of an API start or end: all-day entries (and their original starts) are UTC midnights of their dates, as stored. */
+export const toTimestamp = (value: string, allDay: boolean) => (allDay ? new Date(`${value}T00:00:00Z`) : new Date(value));
 /** An instant in the API's form for a start: a date for all-day entries, otherwise UTC ISO. */
 export const formatStart = (start: Date, allDay: boolean) => (allDay ? start.toISOString().slice(0, 10) : start.toISOString());
 
 function seriesOf(entry: SeriesEntry): Series | null {
   if (!entry.recurrence || recurrenceProblem(entry.recurrence) !== null) return null;
   return {
-    startsAt: instantOfStart(entry.start, entry.allDay),
-    endsAt: instantOfStart(entry.end, entry.allDay),
+    startsAt: toTimestamp(entry.start, entry.allDay),
+    endsAt: toTimestamp(entry.end, entry.allDay),
     timeZone: entry.timeZone,
     allDay: entry.allDay,
     rule: entry.recurrence,
@@ -155,7 +155,7 @@ export function occurrenceStarts(series: SeriesEntry, from: Date, to: Date): str
 
 /** Is `originalStart` (in the API's form for this series) the start of one of its occurrences? */
 export function isOccurrenceStart(series: SeriesEntry, originalStart: string): boolean {
-  const instant = instantOfStart(originalStart, series.allDay);
+  const instant = toTimestamp(originalStart, series.allDay);
   if (Number.isNaN(instant.getTime()) || formatStart(instant, series.allDay) !== originalStart) return false;
   // The occurrence starting at `instant` is the first one overlapping [instant, instant + 1 ms).
   return occurrenceStarts(series, instant, new Date(instant.getTime() + 1)).includes(originalStart);

@@ -4,7 +4,7 @@
 import { sql } from 'kysely';
 import { forTenant, type Db } from '../tenancy.js';
 import { BadRequest, Conflict } from '../errors.js';
-import { recursWithin } from './recurrence-expansion.js';
+import { recursWithin, toTimestamp } from './recurrence-expansion.js';
 import { recurrenceProblem } from './recurrence-subset.js';
 import { cancelOccurrence, dropOverrides } from './series-exceptions.js';
 import {
@@ -16,7 +16,6 @@ import {
   replaceAssignees,
   selectEntries,
   toScheduleEntry,
-  toTimestamp,
   type Row,
 } from './schedule-entry-rows.js';
 import { timeProblems, type ScheduleEntry, type ScheduleEntryInput, type ScheduleEntryListQuery, type ScheduleEntryPatch } from '../schemas/schedule-entries.js';

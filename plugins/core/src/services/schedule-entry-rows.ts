@@ -4,11 +4,8 @@ import { sql } from 'kysely';
 import { forTenant, type Db } from '../tenancy.js';
 import { BadRequest, NotFound } from '../errors.js';
 import { appendEvent } from './outbox.js';
+import { toTimestamp } from './recurrence-expansion.js';
 import type { ScheduleEntry, ScheduleEntryInput } from '../schemas/schedule-entries.js';
-
-// All-day entries (and the original starts of all-day series) are stored as UTC midnights of their
-// (exclusive-end) dates.
-export const toTimestamp = (value: string, allDay: boolean) => (allDay ? new Date(`${value}T00:00:00Z`) : new Date(value));
 
 // The list is the busiest read in the product, so PostgreSQL formats timestamps as the API's ISO
 // strings (or dates for all-day entries) and joins assignee ids as text: no Date parsing and

@@ -5,7 +5,7 @@
 import { sql } from 'kysely';
 import { forTenant, type Db } from '../tenancy.js';
 import { BadRequest, Conflict } from '../errors.js';
-import { formatStart, isOccurrenceStart } from './recurrence-expansion.js';
+import { formatStart, isOccurrenceStart, toTimestamp } from './recurrence-expansion.js';
 import {
   appendScheduleEvent,
   getScheduleEntry,
@@ -13,7 +13,6 @@ import {
   lockEntry,
   selectEntries,
   toScheduleEntry,
-  toTimestamp,
 } from './schedule-entry-rows.js';
 import { timeProblems, type ScheduleEntry, type ScheduleEntryInput } from '../schemas/schedule-entries.js';
 // A cycle on purpose: an override is updated like any entry, and updating a series drops its
