@@ -68,6 +68,8 @@ if (unavailable) {
     await page.click('#entra-sync-start');
     await page.waitForFunction(() => document.querySelector('#entra-run-detail-status')?.textContent === 'succeeded', undefined, { timeout: 60_000 });
     const created = ms.directory.store.users(customer.id).filter((u) => u.userType === 'Member' && u.accountEnabled).length;
+    // The run list refreshes on its own poll, which may come a moment after the detail's.
+    await page.waitForFunction((n) => document.querySelector('#entra-runs')?.textContent?.includes(`Created ${n}`), created, { timeout: 30_000 }).catch(() => undefined);
     t.match(await page.textContent('#entra-runs'), new RegExp(`Created ${created}`));
     t.same(await idProblems(page), []);
     const contacts = await server.db.selectFrom('contacts').select('id').where('client_id', '=', client.id).execute();
