@@ -9,6 +9,7 @@ import * as entra from './migrations/0006_entra.js';
 import * as recurrenceGuard from './migrations/0007_recurrence_guard.js';
 import * as seriesExceptions from './migrations/0008_series_exceptions.js';
 import * as calendarSeriesExceptions from './migrations/0009_calendar_series_exceptions.js';
+import * as adminSafety from './migrations/0010_admin_safety.js';
 
 // Listed statically so the migration set is part of the module graph (works the same from any cwd).
 const migrations: Record<string, Migration> = {
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '0007_recurrence_guard': recurrenceGuard,
   '0008_series_exceptions': seriesExceptions,
   '0009_calendar_series_exceptions': calendarSeriesExceptions,
+  '0010_admin_safety': adminSafety,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -201,9 +201,25 @@ export interface MspSsoLoginDomainsTable {
   verification_token: string;
   sso_required: Generated<boolean>;
   verified_at: Date | null;
+  /** When the periodic DNS re-check last ran for this domain. */
+  last_checked_at: Date | null;
+  /** Set while the TXT record is missing at re-checks; null once it is found again. */
+  record_missing_since: Date | null;
   created_by: string | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
+}
+
+/** Admin-issued password reset links: only the SHA-256 of the token is stored; used once. */
+export interface PasswordResetTokensTable {
+  id: Generated<string>;
+  tenant_id: string;
+  user_id: string;
+  token_hash: string;
+  created_by: string | null;
+  expires_at: Date;
+  used_at: Date | null;
+  created_at: CreatedAt;
 }
 
 export interface EmailProvidersTable {
@@ -213,6 +229,8 @@ export interface EmailProvidersTable {
   mailbox: string;
   authorized_client_id: string | null;
   is_active: Generated<boolean>;
+  /** Set when the Email consumer was rebound: the mailbox must be authorized again. */
+  needs_reconnect: Generated<boolean>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -291,6 +309,7 @@ export interface Database extends NotificationsTables, CalendarTables, EntraTabl
   calendar_providers: CalendarProvidersTable;
   teams_integrations: TeamsIntegrationsTable;
   msp_sso_states: MspSsoStatesTable;
+  password_reset_tokens: PasswordResetTokensTable;
 }
 
 /** Tables whose rows belong to one tenant: the tenant scope helper accepts only these. */

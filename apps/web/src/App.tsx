@@ -21,6 +21,8 @@ import { ClientEntraSyncAction } from './features/entra/components/ClientEntraSy
 import { ProfileCalendarPanel } from './features/calendar/components/ProfileCalendarPanel.tsx';
 import { CalendarSettingsPanel } from './features/calendar/components/CalendarSettingsPanel.tsx';
 import { NotificationsBell } from './features/notifications/components/NotificationsBell.tsx';
+import { UsersPanel } from './features/users/components/UsersPanel.tsx';
+import { FeatureFlagsPanel } from './features/settings/FeatureFlagsPanel.tsx';
 
 export function App() {
   const queryClient = useQueryClient();
@@ -75,7 +77,17 @@ function Page(props: { user: SessionUser; edition: EditionInfo }) {
       </>
     );
     const entra = <EntraSettingsPanel canEdit={canUpdateSettings(props.user)} flags={props.edition.featureFlags} />;
-    return <SettingsPage edition={props.edition} providers={providers} calendar={<CalendarSettingsPanel canEdit={canUpdateSettings(props.user)} />} entra={entra} />;
+    const canEdit = canUpdateSettings(props.user);
+    return (
+      <SettingsPage
+        edition={props.edition}
+        users={<UsersPanel canEdit={canEdit} currentUserId={props.user.id} />}
+        flags={<FeatureFlagsPanel canEdit={canEdit} />}
+        providers={providers}
+        calendar={<CalendarSettingsPanel canEdit={canEdit} />}
+        entra={entra}
+      />
+    );
   }
   if (path === '/' || path === '') return null;
   return <NotAvailable />;

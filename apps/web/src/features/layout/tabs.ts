@@ -6,6 +6,8 @@ export function pickValid(requested: string | null, valid: string[]): { value: s
 }
 
 export const TITLES: Record<string, string> = {
+  users: 'Users',
+  flags: 'Feature flags',
   providers: 'Providers',
   calendar: 'Calendar',
   entra: 'Microsoft Entra',

@@ -1,4 +1,5 @@
-// Settings → Integrations: the categories this edition offers, from GET /api/edition only.
+// Settings: the integration categories this edition offers (from GET /api/edition only), Users
+// and Feature flags.
 import { useEffect, type ReactNode } from 'react';
 import { navigate, useLocation } from '../../lib/router.tsx';
 import type { EditionInfo } from '../../lib/session.ts';
@@ -6,11 +7,12 @@ import { pickValid, TITLES } from '../layout/tabs.ts';
 
 export function settingsCategories(edition: EditionInfo): string[] {
   // The Entra card is also behind its feature flag, which the edition payload carries.
-  return edition.settingsCategories.filter((c) => c !== 'entra' || edition.featureFlags['entra-integration-ui']);
+  const integrations = edition.settingsCategories.filter((c) => c !== 'entra' || edition.featureFlags['entra-integration-ui']);
+  return [...integrations, 'users', 'flags'];
 }
 
 /** `providers` is the Providers category's content, placed by the app (features do not import each other). */
-export function SettingsPage(props: { edition: EditionInfo; providers: ReactNode; calendar: ReactNode; entra?: ReactNode }) {
+export function SettingsPage(props: { edition: EditionInfo; users: ReactNode; flags: ReactNode; providers: ReactNode; calendar: ReactNode; entra?: ReactNode }) {
   const { search } = useLocation();
   const categories = settingsCategories(props.edition);
   const { value: category, fellBack } = pickValid(search.get('category'), categories);
@@ -20,8 +22,8 @@ export function SettingsPage(props: { edition: EditionInfo; providers: ReactNode
 
   return (
     <section aria-labelledby="settings-title">
-      <h1 id="settings-title">Settings · Integrations</h1>
-      <div role="tablist" aria-label="Integration categories" className="tabs">
+      <h1 id="settings-title">Settings</h1>
+      <div role="tablist" aria-label="Settings categories" className="tabs">
         {categories.map((c) => (
           <button
             key={c}
@@ -37,7 +39,9 @@ export function SettingsPage(props: { edition: EditionInfo; providers: ReactNode
         ))}
       </div>
       <div role="tabpanel" id={`settings-panel-${category}`} aria-labelledby={`settings-category-${category}`} className="card">
+        {category === 'users' && props.users}
         {category === 'providers' && props.providers}
+        {category === 'flags' && props.flags}
         {category === 'calendar' && props.calendar}
         {category === 'entra' && props.entra}
         {category === 'entra' && !props.entra && (
