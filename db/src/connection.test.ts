@@ -1,10 +1,11 @@
 import t from 'tap';
-import { mkdtempSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { openDatabase } from './connection.js';
+import { openDatabase, runningHolder } from './connection.js';
 import { migrateToLatest } from './migrate.js';
 
 t.test('the embedded database keeps its data across a stop and start', async (t) => {
@@ -50,4 +51,33 @@ t.test('a transaction on one connection does not interleave with another on the 
   );
   const { rows } = await sql<{ n: number }>`select n from counter`.execute(handle.db);
   t.equal(rows[0].n, 5, 'no lost update');
+});
+
+t.test('one process holds an embedded data directory: a second is refused, a crashed holder is not', async (t) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sb-held-'));
+  const holder = await openDatabase({ dataDir });
+  const holderFile = join(dataDir, 'switchboard-server.json');
+  t.equal(statSync(holderFile).mode & 0o777, 0o600, 'the holder file is readable by its owner only');
+  t.match(await runningHolder(dataDir), null, 'the holder does not count itself');
+
+  const child = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '--input-type=module', '-e', `import { openDatabase } from '@switchboard/db'; await openDatabase({ dataDir: ${JSON.stringify(dataDir)} });`],
+    { encoding: 'utf8', timeout: 60_000 },
+  );
+  t.not(child.status, 0, 'a second process cannot open the files');
+  t.match(child.stderr, `in use by another Switchboard process (pid ${process.pid})`);
+  await holder.close();
+  t.notOk(existsSync(holderFile), 'closing releases the directory');
+
+  // A holder that crashed left its file behind; its process is gone.
+  const gone = spawnSync(process.execPath, ['-e', 'process.pid']);
+  writeFileSync(holderFile, JSON.stringify({ pid: gone.pid, connectionString: 'postgres://postgres@127.0.0.1:1/postgres' }));
+  t.equal(await runningHolder(dataDir), null, 'a dead holder is stale');
+  // A live pid whose address does not answer (the pid was reused) is stale too.
+  writeFileSync(holderFile, JSON.stringify({ pid: process.ppid, connectionString: 'postgres://postgres@127.0.0.1:1/postgres' }));
+  t.equal(await runningHolder(dataDir), null, 'a reused pid is stale');
+  const reopened = await openDatabase({ dataDir });
+  t.teardown(reopened.close);
+  t.same((await sql<{ n: number }>`select 1 as n`.execute(reopened.db)).rows, [{ n: 1 }], 'the data directory opens again');
 });

@@ -1,6 +1,13 @@
 // Opens the database: real PostgreSQL when a URL is given, otherwise embedded PGlite served over
 // pglite-socket, so the application always talks through `pg` (one driver path for both).
-import { mkdirSync } from 'node:fs';
+// The process that opens an embedded data directory holds it: it writes `switchboard-server.json`
+// (pid and the loopback address it serves the database on, mode 0600) beside the files and removes
+// it on close. PGlite has one writer; a second process opening the same files would corrupt them,
+// so it is refused while the holder is alive, and tools (`npm run flags`, `reset-password`)
+// connect through the holder instead (see `openInstallDatabase` in scripts).
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import net from 'node:net';
 import type { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
@@ -31,7 +38,16 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     return fromConnectionString(options.databaseUrl, 'postgres', options.poolSize ?? 10, async () => {});
   }
   const dataDir = options.inMemory ? undefined : options.dataDir ?? './data';
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  if (dataDir) {
+    mkdirSync(dataDir, { recursive: true });
+    const holder = await runningHolder(dataDir);
+    if (holder) {
+      throw new Error(
+        `The embedded database in ${dataDir} is in use by another Switchboard process (pid ${holder.pid}). Stop that process first; tools such as \`npm run flags\` connect through it.`,
+      );
+    }
+    writeHolder(dataDir, { pid: process.pid });
+  }
   // Loaded only here: a PostgreSQL deployment never pays for the embedded engine.
   const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite-socket')]);
   const pglite = dataDir ? new PGlite(`${dataDir}/pgdata`) : new PGlite();
@@ -44,10 +60,73 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   keepExtendedQueriesTogether(server as unknown as { queryQueue: QueryQueue });
   await server.start();
   const connectionString = `postgres://postgres@${server.getServerConn()}/postgres?sslmode=disable`;
+  if (dataDir) writeHolder(dataDir, { pid: process.pid, connectionString });
   return fromConnectionString(connectionString, 'pglite', poolSize, async () => {
     await server.stop();
     await pglite.close();
+    if (dataDir) rmSync(holderFile(dataDir), { force: true });
   });
+}
+
+export interface EmbeddedHolder {
+  pid: number;
+  /** Where the holder serves the database; absent while it is still starting. */
+  connectionString?: string;
+}
+
+const holderFile = (dataDir: string) => join(dataDir, 'switchboard-server.json');
+
+function writeHolder(dataDir: string, holder: EmbeddedHolder): void {
+  writeFileSync(holderFile(dataDir), JSON.stringify(holder), { mode: 0o600 });
+}
+
+/** Whether `dataDir` holds an embedded database (opening it would not create a new, empty one). */
+export function hasEmbeddedDatabase(dataDir: string): boolean {
+  return existsSync(join(dataDir, 'pgdata', 'PG_VERSION'));
+}
+
+/**
+ * The live process that holds `dataDir`, or null. A holder file left by a crash is stale when its
+ * process is gone, or when the address it names no longer answers (a pid can be reused).
+ */
+export async function runningHolder(dataDir: string): Promise<EmbeddedHolder | null> {
+  let holder: EmbeddedHolder;
+  try {
+    holder = JSON.parse(readFileSync(holderFile(dataDir), 'utf8')) as EmbeddedHolder;
+  } catch {
+    return null;
+  }
+  if (!Number.isInteger(holder.pid) || holder.pid === process.pid || !processAlive(holder.pid)) return null;
+  if (!holder.connectionString) return holder;
+  return (await accepts(holder.connectionString)) ? holder : null;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function accepts(connectionString: string): Promise<boolean> {
+  const { hostname, port } = new URL(connectionString);
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: hostname, port: Number(port) });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(2000, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+/** A handle on a database another process serves (an embedded holder); closing it leaves that process alone. */
+export function connectDatabase(connectionString: string, kind: DatabaseHandle['kind'], poolSize = 2): DatabaseHandle {
+  return fromConnectionString(connectionString, kind, poolSize, async () => {});
 }
 
 function fromConnectionString(

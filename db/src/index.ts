@@ -1,3 +1,3 @@
 export * from './schema.js';
-export { openDatabase, type DatabaseHandle, type OpenDatabaseOptions } from './connection.js';
+export { connectDatabase, hasEmbeddedDatabase, openDatabase, runningHolder, type DatabaseHandle, type EmbeddedHolder, type OpenDatabaseOptions } from './connection.js';
 export { migrateToLatest } from './migrate.js';
