@@ -34,7 +34,7 @@ t.test('the demo integrations work against the demo emulators, and seeding twice
   t.teardown(ctx.close);
   await seedDemo(ctx.db);
   const admin = await signIn(ctx.app, DEMO_ADMIN.email, DEMO_ADMIN.password);
-  t.same(await seedDemoIntegrations(admin), [
+  t.same(await seedDemoIntegrations(admin, emulators.dns), [
     'Microsoft profile "Demo Microsoft app"',
     'Microsoft profile "Demo partner app (Entra)"',
     'msp_sso bound to "Demo Microsoft app"',
@@ -42,7 +42,13 @@ t.test('the demo integrations work against the demo emulators, and seeding twice
     'login domain switchboard.local verified',
     'Google calendar app',
   ]);
-  t.same(await seedDemoIntegrations(admin), [], 'a second run changes nothing');
+  const [loginDomain] = (await admin.request('GET', '/api/msp-sso/domains')).json().items;
+  t.match(loginDomain, { domain: 'switchboard.local', status: 'verified' }, 'verified through the demo DNS emulator');
+  t.same(emulators.dns.records()['switchboard.local'], [[loginDomain.verification.value]]);
+  // A restart of the demo starts an empty DNS emulator: seeding publishes the record again.
+  emulators.dns.clear('switchboard.local');
+  t.same(await seedDemoIntegrations(admin, emulators.dns), [], 'a second run changes nothing');
+  t.same(emulators.dns.records()['switchboard.local'], [[loginDomain.verification.value]], 'and the TXT record is back');
   const profiles = (await admin.request('GET', '/api/microsoft/profiles')).json().items;
   t.equal(profiles.length, 2);
   const secrets = [DEMO_MICROSOFT_APP.clientSecret, DEMO_PARTNER_APP.clientSecret, DEMO_GOOGLE_CLIENT.clientSecret];

@@ -91,6 +91,18 @@ export interface DemoApi {
   request(method: string, url: string, payload?: unknown): Promise<{ statusCode: number; body: string; json(): any }>;
 }
 
+/** Where the demo publishes its login domain's TXT record: the demo DNS emulator. */
+export interface DemoDns {
+  setTxt(name: string, records: string[]): void;
+}
+
+interface LoginDomain {
+  id: string;
+  domain: string;
+  status: string;
+  verification: { name: string; value: string };
+}
+
 async function call(api: DemoApi, method: string, url: string, payload?: unknown) {
   const res = await api.request(method, url, payload);
   if (res.statusCode >= 300) throw new Error(`${method} ${url} answered ${res.statusCode}: ${res.body}`);
@@ -102,7 +114,7 @@ async function call(api: DemoApi, method: string, url: string, payload?: unknown
  * secret store and every change is validated and audited). Each step runs only when its setting is
  * missing: a restart restores what is missing and changes nothing else. Returns what it did.
  */
-export async function seedDemoIntegrations(api: DemoApi): Promise<string[]> {
+export async function seedDemoIntegrations(api: DemoApi, dns: DemoDns): Promise<string[]> {
   const done: string[] = [];
   const profiles: { id: string; displayName: string }[] = (await call(api, 'GET', '/api/microsoft/profiles?includeArchived=true')).items;
   const ensureProfile = async (app: { displayName: string; clientId: string; clientSecret: string }, authorityTenant: string) => {
@@ -122,11 +134,14 @@ export async function seedDemoIntegrations(api: DemoApi): Promise<string[]> {
     done.push(`${consumer} bound to "${DEMO_MICROSOFT_APP.displayName}"`);
   }
 
-  const domains: { id: string; domain: string; status: string }[] = (await call(api, 'GET', '/api/msp-sso/domains')).items;
+  // The demo DNS lives in memory: on every start it publishes the domain's TXT value again, so the
+  // domain verifies the real way and the periodic re-check keeps finding the record.
+  const domains: LoginDomain[] = (await call(api, 'GET', '/api/msp-sso/domains')).items;
   let domain = domains.find((d) => d.domain === DEMO_DOMAIN && d.status !== 'disabled');
-  if (!domain) domain = await call(api, 'POST', '/api/msp-sso/domains', { domain: DEMO_DOMAIN });
-  if (domain!.status === 'pending') {
-    await call(api, 'POST', `/api/msp-sso/domains/${domain!.id}/verify`);
+  if (!domain) domain = (await call(api, 'POST', '/api/msp-sso/domains', { domain: DEMO_DOMAIN })) as LoginDomain;
+  dns.setTxt(domain.verification.name, [domain.verification.value]);
+  if (domain.status === 'pending') {
+    await call(api, 'POST', `/api/msp-sso/domains/${domain.id}/verify`);
     done.push(`login domain ${DEMO_DOMAIN} verified`);
   }
 

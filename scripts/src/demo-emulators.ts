@@ -2,7 +2,16 @@
 // ports, seeded the same way on every start (their state lives in memory). The directory holds the
 // demo MSP with the demo accounts, and the app registrations match the credentials the demo seeds
 // into Switchboard (demo-data.ts), so MSP SSO, calendar connections and Entra all work offline.
-import { startGoogleEmulator, startMicrosoftEmulator, type GoogleEmulator, type MicrosoftEmulator } from '@switchboard/emulators';
+// The DNS emulator is the demo's DNS for login-domain TXT records (its HTTP control publishes more).
+import {
+  startDnsControl,
+  startDnsEmulator,
+  startGoogleEmulator,
+  startMicrosoftEmulator,
+  type DnsEmulator,
+  type GoogleEmulator,
+  type MicrosoftEmulator,
+} from '@switchboard/emulators';
 import { DEMO_ADMIN, DEMO_TECHNICIANS } from './demo-data.js';
 
 export const DEMO_DOMAIN = 'switchboard.local';
@@ -77,14 +86,25 @@ export function googleSeed(publicUrl: string) {
 export interface DemoEmulators {
   google: GoogleEmulator;
   microsoft: MicrosoftEmulator;
+  /** Answers login-domain TXT lookups; the demo seed publishes the demo domain's value here. */
+  dns: DnsEmulator;
+  /** Base URL of the DNS emulator's HTTP control (PUT /_emulator/dns/txt/<name> {"records": [...]}). */
+  dnsControlUrl: string;
   partnerAdmin: string;
-  /** The provider URL variables that point Switchboard at the emulators. */
-  env: Record<'MICROSOFT_LOGIN_URL' | 'MICROSOFT_GRAPH_URL' | 'GOOGLE_ACCOUNTS_URL' | 'GOOGLE_OAUTH2_URL' | 'GOOGLE_API_URL', string>;
+  /** The variables that point Switchboard at the emulators (provider URLs and DNS servers). */
+  env: Record<'MICROSOFT_LOGIN_URL' | 'MICROSOFT_GRAPH_URL' | 'GOOGLE_ACCOUNTS_URL' | 'GOOGLE_OAUTH2_URL' | 'GOOGLE_API_URL' | 'SWITCHBOARD_DNS_SERVERS', string>;
   close(): Promise<void>;
 }
 
-/** Starts and seeds both emulators on loopback; port 0 picks a free port (tests). */
-export async function startDemoEmulators(opts: { publicUrl: string; googlePort: number; microsoftPort: number }): Promise<DemoEmulators> {
+/** Starts and seeds the emulators on loopback; port 0 picks a free port (tests). */
+export async function startDemoEmulators(opts: {
+  publicUrl: string;
+  googlePort: number;
+  microsoftPort: number;
+  /** UDP and TCP; 0 when absent. */
+  dnsPort?: number;
+  dnsControlPort?: number;
+}): Promise<DemoEmulators> {
   // The Google seed is re-applied after every emulator reset, too.
   // Loopback mode: the demo serves Switchboard over http, whose webhooks real Google and Graph refuse.
   const google = await startGoogleEmulator({ port: opts.googlePort, seed: googleSeed(opts.publicUrl), allowHttpWebhooks: true });
@@ -95,10 +115,24 @@ export async function startDemoEmulators(opts: { publicUrl: string; googlePort: 
     await google.close();
     throw err;
   }
+  let dns: DnsEmulator;
+  let dnsControl: Awaited<ReturnType<typeof startDnsControl>>;
+  try {
+    dns = await startDnsEmulator({ port: opts.dnsPort ?? 0 });
+    dnsControl = await startDnsControl(dns, { port: opts.dnsControlPort ?? 0 }).catch(async (err) => {
+      await dns.close();
+      throw err;
+    });
+  } catch (err) {
+    await Promise.all([google.close(), microsoft.close()]);
+    throw err;
+  }
   const { partnerAdmin } = seedMicrosoft(microsoft, opts.publicUrl);
   return {
     google,
     microsoft,
+    dns,
+    dnsControlUrl: dnsControl.url,
     partnerAdmin,
     env: {
       MICROSOFT_LOGIN_URL: microsoft.url,
@@ -106,9 +140,10 @@ export async function startDemoEmulators(opts: { publicUrl: string; googlePort: 
       GOOGLE_ACCOUNTS_URL: google.url,
       GOOGLE_OAUTH2_URL: google.url,
       GOOGLE_API_URL: google.url,
+      SWITCHBOARD_DNS_SERVERS: dns.server,
     },
     close: async () => {
-      await Promise.all([google.close(), microsoft.close()]);
+      await Promise.all([google.close(), microsoft.close(), dnsControl.close(), dns.close()]);
     },
   };
 }

@@ -28,9 +28,11 @@ const emulators = await startDemoEmulators({
   publicUrl,
   googlePort: port('DEMO_GOOGLE_PORT', 4001),
   microsoftPort: port('DEMO_MICROSOFT_PORT', 4002),
+  dnsPort: port('DEMO_DNS_PORT', 4053),
+  dnsControlPort: port('DEMO_DNS_CONTROL_PORT', 4054),
 });
 Object.assign(process.env, emulators.env);
-console.log(`Google emulator: ${emulators.google.url}   Microsoft emulator: ${emulators.microsoft.url}`);
+console.log(`Google emulator: ${emulators.google.url}   Microsoft emulator: ${emulators.microsoft.url}   DNS emulator: ${emulators.dns.server}`);
 
 {
   const database = await openDatabase({ databaseUrl: process.env.DATABASE_URL, dataDir: process.env.SWITCHBOARD_DATA_DIR });
@@ -72,7 +74,7 @@ async function signInDemoAdmin(base: string): Promise<DemoApi> {
 // Reach the server on loopback unless it listens on one specific address.
 const host = !process.env.HOST || ['0.0.0.0', '::'].includes(process.env.HOST) ? '127.0.0.1' : process.env.HOST;
 try {
-  const done = await seedDemoIntegrations(await signInDemoAdmin(`http://${host.includes(':') ? `[${host}]` : host}:${serverPort}`));
+  const done = await seedDemoIntegrations(await signInDemoAdmin(`http://${host.includes(':') ? `[${host}]` : host}:${serverPort}`), emulators.dns);
   console.log(done.length ? `Set up the demo integrations: ${done.join(', ')}.` : 'Demo integrations already set up.');
 } catch (err) {
   // The server keeps running; only the offline integrations are missing.
@@ -83,6 +85,8 @@ console.log(`
 Open ${publicUrl} and sign in as ${DEMO_ADMIN.email} / ${DEMO_ADMIN.password}
 (technicians: alex.tech@, sam.tech@, jo.tech@${DEMO_DOMAIN}, same password),
 or use "Sign in with Microsoft" with any of these addresses (the emulator's consent page asks no password).
+Login domains verify against the demo DNS: publish a TXT record for another domain with
+  curl -X PUT ${emulators.dnsControlUrl}/_emulator/dns/txt/<domain> -H 'content-type: application/json' -d '{"records": ["<value shown in Settings>"]}'
 Profile → Calendar connects Google or Microsoft 365 calendars in the emulators.
 Entra (Settings → Integrations, after turning its feature flags on with npm run flags): connect with
 the profile "Demo partner app (Entra)" and sign in as ${emulators.partnerAdmin}.`);

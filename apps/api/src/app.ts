@@ -40,6 +40,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     edition: config.EDITION,
     publicUrl: config.publicUrl,
     providerUrls: config.providerUrls,
+    dns: config.dns,
     keyring: options.keyring,
     cookieSecrets: cookieSecretsFrom(options.keyring),
     cookieSecure: config.cookieSecure,

@@ -30,10 +30,21 @@ t.test('each bad variable is named in the error', async (t) => {
     [{ SWITCHBOARD_ADMIN_EMAIL: 'a@b.co', SWITCHBOARD_ADMIN_PASSWORD: 'short' }, /SWITCHBOARD_ADMIN_PASSWORD: must be at least 12/],
     [{ TRUST_PROXY: 'maybe' }, /TRUST_PROXY: must be true or false/],
     [{ PUBLIC_URL: 'not a url' }, /PUBLIC_URL: must be a URL/],
+    [{ SWITCHBOARD_DNS_SERVERS: 'dns.example.com' }, /SWITCHBOARD_DNS_SERVERS: must be comma-separated IP addresses/],
+    [{ SWITCHBOARD_DNS_SERVERS: '1.1.1.1,127.0.0.1:99999' }, /SWITCHBOARD_DNS_SERVERS: must be comma-separated IP addresses/],
+    [{ SWITCHBOARD_DNS_TIMEOUT_MS: '5' }, /SWITCHBOARD_DNS_TIMEOUT_MS: must be at least 100/],
   ];
   for (const [env, message] of cases) {
     t.throws(() => loadConfig(env), { name: 'ConfigError', message }, JSON.stringify(env));
   }
+});
+
+t.test('DNS servers for login-domain verification: the system resolvers unless set, ip or ip:port entries', async (t) => {
+  t.same(loadConfig({}).dns, { servers: undefined, timeoutMs: 3000 });
+  t.same(loadConfig({ SWITCHBOARD_DNS_SERVERS: ' 1.1.1.1, 127.0.0.1:5353,[::1]:53 ,2001:db8::1', SWITCHBOARD_DNS_TIMEOUT_MS: '500' }).dns, {
+    servers: ['1.1.1.1', '127.0.0.1:5353', '[::1]:53', '2001:db8::1'],
+    timeoutMs: 500,
+  });
 });
 
 t.test('empty variables count as unset', async (t) => {

@@ -1,5 +1,6 @@
 // Configuration from the environment, validated once at start. A bad or missing variable stops the
 // process with a message naming it.
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { ProviderUrls } from '@switchboard/core';
@@ -7,6 +8,17 @@ import type { ProviderUrls } from '@switchboard/core';
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
   .transform((v) => ['true', '1', 'yes'].includes(v));
+
+/** `ip`, `ip:port`, `[ipv6]` or `[ipv6]:port`, as node:dns's setServers takes them. */
+const dnsServer = (entry: string) => {
+  const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry) ?? /^([^:]+):(\d+)$/.exec(entry) ?? [entry, entry, undefined];
+  const port = m[2] === undefined ? 53 : Number(m[2]);
+  return isIP(m[1]) !== 0 && port >= 1 && port <= 65535;
+};
+const dnsServers = z
+  .string()
+  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+  .refine((list) => list.length > 0 && list.every(dnsServer), 'must be comma-separated IP addresses, each with an optional :port (e.g. 1.1.1.1,9.9.9.9:53)');
 
 const schema = z
   .object({
@@ -38,6 +50,9 @@ const schema = z
     // Dev, demo and tests only: provider URLs a user types (the CIPP base URL) may then be http(s) to
     // loopback, where the emulators listen. Off in production: https to public addresses only.
     SWITCHBOARD_ALLOW_LOOPBACK_PROVIDERS: bool.default(false),
+    // Where login-domain TXT records are looked up: the system's resolvers unless set.
+    SWITCHBOARD_DNS_SERVERS: dnsServers.optional(),
+    SWITCHBOARD_DNS_TIMEOUT_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(100, 'must be at least 100').max(30_000, 'must be at most 30000').default(3000),
     // Provider endpoints: the real services by default; the emulators' address in tests and the demo.
     MICROSOFT_LOGIN_URL: z.url({ message: 'must be a URL such as https://login.microsoftonline.com' }).default('https://login.microsoftonline.com'),
     MICROSOFT_GRAPH_URL: z.url({ message: 'must be a URL such as https://graph.microsoft.com' }).default('https://graph.microsoft.com'),
@@ -55,6 +70,7 @@ export type RawConfig = z.infer<typeof schema>;
 export interface Config extends RawConfig {
   publicUrl: string;
   providerUrls: ProviderUrls;
+  dns: { servers?: string[]; timeoutMs: number };
   dataDir: string;
   keyFile: string;
   cookieSecure: boolean;
@@ -86,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       googleOAuth2: bare(c.GOOGLE_OAUTH2_URL),
       googleApi: bare(c.GOOGLE_API_URL),
     },
+    dns: { servers: c.SWITCHBOARD_DNS_SERVERS, timeoutMs: c.SWITCHBOARD_DNS_TIMEOUT_MS },
     dataDir,
     keyFile: resolve(c.SWITCHBOARD_SECRET_KEY_FILE ?? `${dataDir}/secret.key`),
     cookieSecure: c.COOKIE_SECURE ?? publicUrl.startsWith('https://'),

@@ -5,6 +5,7 @@ import pg from 'pg';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from '@switchboard/db';
 import { createTenant, createUser, keyringFromEnv, type Db, type Keyring } from '@switchboard/core';
+import { startDnsEmulator, type DnsEmulator } from '@switchboard/emulators/dns';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import { captureLogStream, captureSecret, captureStoredSecrets } from './log-capture.js';
@@ -53,6 +54,32 @@ export async function createTestDatabase(): Promise<DatabaseHandle> {
   };
 }
 
+let dns: Promise<DnsEmulator> | undefined;
+
+/**
+ * The DNS server every test app of this process resolves login-domain TXT records with: publish a
+ * record with `(await testDns()).setTxt(domain, [value])`. One per process (domains in tests are
+ * unique); it does not keep the process alive.
+ */
+export function testDns(): Promise<DnsEmulator> {
+  dns ??= startDnsEmulator();
+  return dns;
+}
+
+/**
+ * Adds `domain` as a login domain of the session's tenant and verifies it the real way: publishes
+ * its TXT value at the test DNS server, then calls Verify. Returns the verified domain.
+ */
+export async function addVerifiedLoginDomain(admin: Session, domain: string): Promise<{ id: string; domain: string; status: string; ssoRequired: boolean; verification: { value: string } }> {
+  const added = await admin.request('POST', '/api/msp-sso/domains', { domain });
+  if (added.statusCode !== 201) throw new Error(`adding login domain ${domain} failed: ${added.statusCode} ${added.body}`);
+  const { id, verification } = added.json() as { id: string; verification: { name: string; value: string } };
+  (await testDns()).setTxt(verification.name, [verification.value]);
+  const verified = await admin.request('POST', `/api/msp-sso/domains/${id}/verify`);
+  if (verified.statusCode !== 200) throw new Error(`verifying login domain ${domain} failed: ${verified.statusCode} ${verified.body}`);
+  return verified.json();
+}
+
 export function testKeyring(): Keyring {
   const key = randomBytes(32).toString('base64');
   captureSecret(key);
@@ -84,6 +111,7 @@ export async function buildTestApp(
     // Every injected request comes from 127.0.0.1, and a test file signs in many users: the per-IP
     // sign-in budget (30 a minute in production) is tested where a test sets it, not tripped by setup.
     LOGIN_RATE_LIMIT_PER_IP_PER_MINUTE: '100000',
+    SWITCHBOARD_DNS_SERVERS: (await testDns()).server,
     ...opts.env,
   });
   if (config.METRICS_TOKEN) captureSecret(config.METRICS_TOKEN);

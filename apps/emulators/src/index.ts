@@ -1,4 +1,4 @@
-// Local stand-ins for Google, Microsoft identity + Graph and CIPP, used by tests, benchmarks and the demo.
+// Local stand-ins for Google, Microsoft identity + Graph, CIPP and DNS, used by tests, benchmarks and the demo.
 export { Controls, type FaultRule } from './controls.js';
 export { startMicrosoftEmulator, type MicrosoftEmulator, type MicrosoftEmulatorOptions } from './microsoft/server.js';
 export { startGoogleEmulator, type GoogleEmulator, type GoogleEmulatorOptions } from './google/server.js';
@@ -12,3 +12,4 @@ export { seedPartner, type SeedPartnerOptions, type SeededPartner } from './micr
 export { earlyRetryKey } from './microsoft/graph-throttle.js';
 export type { IdentityPart } from './microsoft/identity.js';
 export type { DirectoryPart } from './microsoft/directory.js';
+export { startDnsEmulator, startDnsControl, type DnsEmulator, type DnsEmulatorOptions, type DnsFault } from './dns/index.js';

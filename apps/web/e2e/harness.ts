@@ -7,7 +7,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import type { Test } from 'tap';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildApp, loadConfig, loggerOptions } from '@switchboard/api';
-import { captureLogStream, captureStoredSecrets, closeWithin, createTestDatabase, testKeyring } from '@switchboard/api/testing';
+import { captureLogStream, captureStoredSecrets, closeWithin, createTestDatabase, testDns, testKeyring } from '@switchboard/api/testing';
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '@switchboard/core';
 
@@ -42,7 +42,9 @@ export async function startServer(edition: 'ce' | 'ee', env: Record<string, stri
   const database = await createTestDatabase();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const config = loadConfig({ EDITION: edition, SWITCHBOARD_WORKERS: 'off', LOG_LEVEL: 'info', SWITCHBOARD_WEB_DIST: DIST, PUBLIC_URL: url, ...env });
+  // Login-domain TXT records resolve at the process's DNS emulator (testDns().setTxt publishes one).
+  const dnsServer = (await testDns()).server;
+  const config = loadConfig({ EDITION: edition, SWITCHBOARD_WORKERS: 'off', LOG_LEVEL: 'info', SWITCHBOARD_WEB_DIST: DIST, PUBLIC_URL: url, SWITCHBOARD_DNS_SERVERS: dnsServer, ...env });
   // Every line goes to the suite's log capture; warnings and errors are also printed.
   const stream = captureLogStream((line) => {
     if ((JSON.parse(line) as { level: number }).level >= 40) process.stdout.write(line);

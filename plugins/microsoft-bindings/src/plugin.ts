@@ -9,15 +9,21 @@ import { profileRoutes } from './routes/profiles.js';
 import { consumerRoutes } from './routes/consumers.js';
 import { mspSsoRoutes } from './sso/routes.js';
 import { deleteStaleSsoStates } from './sso/msp-sso.js';
+import { createTxtVerifier } from './sso/dns-verification.js';
+import { recheckVerifiedDomains } from './sso/domain-recheck.js';
 import { materializeBindings } from './services/materialize.js';
 import { resolveConsumerProfile, type MicrosoftCredentials } from './services/resolver.js';
 import type { ProfileUsageSource } from './services/profiles.js';
+import type { ConsumerDependent } from './services/consumer-dependents.js';
+import { mspSsoSignInCheck } from './sso/sign-in-policy.js';
 
 export interface MicrosoftBindings {
   /** The credentials of the profile bound to `consumer`, or null (never a fallback profile). */
   resolveConsumerProfile(tenantId: string, consumer: MicrosoftConsumer): Promise<MicrosoftCredentials | null>;
   /** Another feature that holds on to profiles (e.g. an Entra connection) so archive/delete refuse while it does. */
   registerProfileUsage(source: ProfileUsageSource): void;
+  /** Connections of another feature that must reconnect when `consumer` is bound elsewhere (e.g. calendar-ee's calendars). */
+  registerConsumerDependents(dependent: ConsumerDependent): void;
 }
 
 declare module 'fastify' {
@@ -28,14 +34,20 @@ declare module 'fastify' {
 
 async function microsoftBindings(app: FastifyInstance) {
   const usageSources: ProfileUsageSource[] = [];
-  const deps = { edition: app.edition, secrets: app.secrets, publicUrl: app.coreOptions.publicUrl, usageSources };
+  const dependents: ConsumerDependent[] = [];
+  const deps = { edition: app.edition, secrets: app.secrets, publicUrl: app.coreOptions.publicUrl, usageSources, dependents };
 
   app.decorate('microsoft', {
     resolveConsumerProfile: (tenantId: string, consumer: MicrosoftConsumer) => resolveConsumerProfile(app.db, deps, tenantId, consumer),
     registerProfileUsage: (source: ProfileUsageSource) => {
       usageSources.push(source);
     },
+    registerConsumerDependents: (dependent: ConsumerDependent) => {
+      dependents.push(dependent);
+    },
   } satisfies MicrosoftBindings);
+  // Password sign-in asks this plugin whether the address must use Microsoft sign-in.
+  app.signInPolicy.register(mspSsoSignInCheck);
 
   app.jobs.define({
     name: 'microsoft.sso-state-cleanup',
@@ -44,8 +56,20 @@ async function microsoftBindings(app: FastifyInstance) {
     },
   });
 
+  // Login domains are proven by DNS TXT records, looked up where SWITCHBOARD_DNS_SERVERS says.
+  const txt = createTxtVerifier(app.coreOptions.dns);
+  app.jobs.define({
+    name: 'microsoft.login-domain-recheck',
+    handler: async () => {
+      await recheckVerifiedDomains({ db: app.db, txt, log: app.log });
+    },
+  });
+
   app.addHook('onReady', async () => {
-    if (app.coreOptions.runWorkers) await app.jobs.boss.schedule('microsoft.sso-state-cleanup', '23 * * * *');
+    if (app.coreOptions.runWorkers) {
+      await app.jobs.boss.schedule('microsoft.sso-state-cleanup', '23 * * * *');
+      await app.jobs.boss.schedule('microsoft.login-domain-recheck', '41 */6 * * *');
+    }
     const results = await materializeBindings(app.db, app.edition.microsoftConsumers);
     const bound = results.filter((r) => r.outcome === 'bound');
     if (bound.length > 0) app.log.info({ bound: bound.map(({ tenantId, consumer }) => ({ tenantId, consumer })) }, 'materialized Microsoft consumer bindings');
@@ -58,6 +82,7 @@ async function microsoftBindings(app: FastifyInstance) {
       resolveProfile: app.microsoft.resolveConsumerProfile,
       loginUrl: app.coreOptions.providerUrls.microsoftLogin,
       publicUrl: app.coreOptions.publicUrl,
+      txt,
     }),
   );
 }

@@ -2,9 +2,10 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requestBody, storableText } from '@switchboard/core';
+import { confirmQuery, requestBody, storableText } from '@switchboard/core';
 import { addLoginDomain, disableLoginDomain, listLoginDomains, setSsoRequired, verifyLoginDomain } from './login-domains.js';
 import { completeSignIn, discover, SsoRefused, startSignIn, STATE_TTL_MS, type SsoDeps } from './msp-sso.js';
+import type { TxtVerifier } from './dns-verification.js';
 
 const STATE_COOKIE = 'sb_sso_state';
 const COOKIE_PATH = '/api/auth/msp/sso';
@@ -21,11 +22,15 @@ const loginDomain = z.object({
   ssoRequired: z.boolean(),
   verification: z.object({ type: z.literal('TXT'), name: z.string(), value: z.string() }),
   verifiedAt: z.string().nullable(),
+  /** When the DNS last answered a check of the TXT record (verification or the periodic re-check). */
+  lastCheckedAt: z.string().nullable(),
+  /** Set while re-checks find the TXT record gone; null once it is back. */
+  recordMissingSince: z.string().nullable(),
   createdAt: z.string(),
 });
 const idParams = z.object({ id: z.uuid({ message: 'must be the id of a login domain' }) });
 
-export function mspSsoRoutes(deps: Omit<SsoDeps, 'db'>) {
+export function mspSsoRoutes(deps: Omit<SsoDeps, 'db'> & { txt: TxtVerifier }) {
   return async (app: FastifyInstance) => {
     const r = app.withTypeProvider<ZodTypeProvider>();
     const sso: SsoDeps = { ...deps, db: app.db };
@@ -78,11 +83,13 @@ export function mspSsoRoutes(deps: Omit<SsoDeps, 'db'>) {
     r.post('/api/msp-sso/domains', { preHandler: update, schema: { body: requestBody({ domain }), response: { 201: loginDomain } } }, async (req, reply) =>
       reply.code(201).send(await app.db.transaction().execute((trx) => addLoginDomain(trx, actor(req.user!), req.body.domain))),
     );
-    r.post('/api/msp-sso/domains/:id/verify', { preHandler: update, schema: { params: idParams, response: { 200: loginDomain } } }, async (req) =>
-      app.db.transaction().execute((trx) => verifyLoginDomain(trx, actor(req.user!), req.params.id)),
+    // Each verify is a DNS lookup: a light per-tenant limit keeps a script from hammering resolvers.
+    const verifyLimit = { rateLimit: { hook: 'preHandler' as const, max: 20, timeWindow: '1 minute', keyGenerator: (req: { user: { tenantId: string } | null }) => `msp-sso-verify:${req.user!.tenantId}` } };
+    r.post('/api/msp-sso/domains/:id/verify', { preHandler: update, config: verifyLimit, schema: { params: idParams, response: { 200: loginDomain } } }, async (req) =>
+      verifyLoginDomain({ db: app.db, txt: deps.txt }, actor(req.user!), req.params.id),
     );
-    r.post('/api/msp-sso/domains/:id/disable', { preHandler: update, schema: { params: idParams, response: { 200: loginDomain } } }, async (req) =>
-      app.db.transaction().execute((trx) => disableLoginDomain(trx, actor(req.user!), req.params.id)),
+    r.post('/api/msp-sso/domains/:id/disable', { preHandler: update, schema: { params: idParams, querystring: confirmQuery, response: { 200: loginDomain } } }, async (req) =>
+      app.db.transaction().execute((trx) => disableLoginDomain(trx, actor(req.user!), req.params.id, { confirm: req.query.confirm })),
     );
     r.patch('/api/msp-sso/domains/:id', { preHandler: update, schema: { params: idParams, body: requestBody({ ssoRequired: z.boolean() }), response: { 200: loginDomain } } }, async (req) =>
       app.db.transaction().execute((trx) => setSsoRequired(trx, actor(req.user!), req.params.id, req.body.ssoRequired)),

@@ -1,6 +1,7 @@
-// MSP SSO login domains: GET/POST /api/msp-sso/domains, verify, disable, and the SSO-required switch.
+// MSP SSO login domains: GET/POST /api/msp-sso/domains, verify (a DNS TXT lookup on the server),
+// disable (409 `sso_required` until repeated with ?confirm=true), and the SSO-required switch.
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { request } from '../../../lib/api.ts';
+import { ApiError, request } from '../../../lib/api.ts';
 import { microsoftKeys } from './keys.ts';
 
 export interface LoginDomain {
@@ -10,10 +11,15 @@ export interface LoginDomain {
   ssoRequired: boolean;
   verification: { type: 'TXT'; name: string; value: string };
   verifiedAt: string | null;
+  /** When the DNS last answered a check of the TXT record. */
+  lastCheckedAt: string | null;
+  /** Set while the periodic re-check finds the TXT record gone. */
+  recordMissingSince: string | null;
   createdAt: string;
 }
 
 const base = '/api/msp-sso/domains';
+const one = (id: string) => `${base}/${encodeURIComponent(id)}`;
 
 export const loginDomainsQueryOptions = queryOptions({
   queryKey: microsoftKeys.loginDomains(),
@@ -29,8 +35,16 @@ function useDomainMutation<T>(fn: (input: T) => Promise<LoginDomain>) {
 
 export const useAddLoginDomain = () => useDomainMutation((domain: string) => request<LoginDomain>('POST', base, { domain }));
 
-export const useLoginDomainAction = () =>
-  useDomainMutation(({ id, action }: { id: string; action: 'verify' | 'disable' }) => request<LoginDomain>('POST', `${base}/${encodeURIComponent(id)}/${action}`));
+/** Looks the TXT record up now; a 409 says what was looked up and what was found. */
+export const useVerifyLoginDomain = () => useDomainMutation((id: string) => request<LoginDomain>('POST', `${one(id)}/verify`));
 
-export const useSetSsoRequired = () =>
-  useDomainMutation(({ id, ssoRequired }: { id: string; ssoRequired: boolean }) => request<LoginDomain>('PATCH', `${base}/${encodeURIComponent(id)}`, { ssoRequired }));
+export const useDisableLoginDomain = () =>
+  useDomainMutation(({ id, confirm = false }: { id: string; confirm?: boolean }) => request<LoginDomain>('POST', `${one(id)}/disable${confirm ? '?confirm=true' : ''}`));
+
+export const useSetSsoRequired = () => useDomainMutation(({ id, ssoRequired }: { id: string; ssoRequired: boolean }) => request<LoginDomain>('PATCH', one(id), { ssoRequired }));
+
+/** The server's question when disabling a domain that requires Microsoft sign-in, else null. */
+export function disableConfirmationOf(err: unknown): string | null {
+  if (!(err instanceof ApiError) || err.status !== 409) return null;
+  return (err.body as { code?: unknown } | null)?.code === 'sso_required' ? err.message : null;
+}

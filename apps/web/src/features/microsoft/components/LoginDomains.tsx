@@ -1,21 +1,16 @@
-// The email domains whose staff may "Sign in with Microsoft": add one, publish its TXT record,
-// mark it verified, optionally require Microsoft sign-in for it, or disable it.
+// The email domains whose staff may "Sign in with Microsoft": add one, publish its TXT record, let
+// the server find it in DNS, optionally require Microsoft sign-in for it, or disable it (one row each).
 import { useState, type FormEvent } from 'react';
 import { Empty, ErrorState, Field, Loading } from '../../../components/states.tsx';
-import { messageOf } from '../../../lib/api.ts';
 import { errorAria, formErrorsOf } from '../../../lib/form-errors.ts';
-import { useAddLoginDomain, useLoginDomainAction, useLoginDomains, useSetSsoRequired } from '../api/login-domains.ts';
-
-const STATUS = { pending: 'Pending verification', verified: 'Verified', disabled: 'Disabled' } as const;
+import { useAddLoginDomain, useLoginDomains } from '../api/login-domains.ts';
+import { LoginDomainRow } from './LoginDomainRow.tsx';
 
 export function LoginDomains(props: { canEdit: boolean }) {
   const domains = useLoginDomains();
   const add = useAddLoginDomain();
-  const action = useLoginDomainAction();
-  const required = useSetSsoRequired();
   const [domain, setDomain] = useState('');
   const addErrors = formErrorsOf(add.error, (field, message) => (field === 'domain' ? ['domain', message] : null));
-  const actionError = action.error ?? required.error;
 
   const onAdd = (e: FormEvent) => {
     e.preventDefault();
@@ -26,7 +21,9 @@ export function LoginDomains(props: { canEdit: boolean }) {
     <section id="login-domains" aria-labelledby="login-domains-title">
       <h3 id="login-domains-title">Sign-in domains</h3>
       <p className="muted">
-        Staff whose email is in a verified domain see "Sign in with Microsoft". Add the domain, publish the TXT record at your DNS provider, then mark it verified.
+        Staff whose email is in a verified domain see "Sign in with Microsoft". Add the domain, publish the TXT record shown at your DNS provider, then press Verify: Switchboard looks the record up and
+        verifies the domain only when it finds it. Verified domains are checked again every few hours; if the record disappears,
+        Microsoft sign-in stops being required for the domain and admins are notified. Public mail domains (gmail.com, outlook.com…) cannot be added.
       </p>
       {props.canEdit && (
         <form className="record-toolbar" onSubmit={onAdd} noValidate>
@@ -41,11 +38,6 @@ export function LoginDomains(props: { canEdit: boolean }) {
       {addErrors.general && (
         <p id="login-domains-add-error" role="alert" className="error">
           {addErrors.general}
-        </p>
-      )}
-      {actionError && (
-        <p id="login-domains-error" role="alert" className="error">
-          {messageOf(actionError)}
         </p>
       )}
       {domains.isPending ? (
@@ -68,35 +60,7 @@ export function LoginDomains(props: { canEdit: boolean }) {
             </thead>
             <tbody>
               {domains.data.map((d) => (
-                <tr key={d.id} id={`login-domain-${d.id}`} className={d.status === 'disabled' ? 'record-inactive' : undefined}>
-                  <td>{d.domain}</td>
-                  <td>{STATUS[d.status]}</td>
-                  <td>{d.status === 'disabled' ? <span className="muted">—</span> : <code>{d.verification.value}</code>}</td>
-                  <td>
-                    <input
-                      id={`login-domain-${d.id}-required`}
-                      type="checkbox"
-                      aria-label={`Require Microsoft sign-in for ${d.domain}`}
-                      checked={d.ssoRequired}
-                      disabled={!props.canEdit || d.status !== 'verified' || required.isPending}
-                      onChange={(e) => required.mutate({ id: d.id, ssoRequired: e.target.checked })}
-                    />
-                  </td>
-                  {props.canEdit && (
-                    <td className="record-row-actions">
-                      {d.status === 'pending' && (
-                        <button id={`login-domain-${d.id}-verify`} type="button" onClick={() => action.mutate({ id: d.id, action: 'verify' })}>
-                          Mark verified
-                        </button>
-                      )}
-                      {d.status !== 'disabled' && (
-                        <button id={`login-domain-${d.id}-disable`} type="button" onClick={() => action.mutate({ id: d.id, action: 'disable' })}>
-                          Disable
-                        </button>
-                      )}
-                    </td>
-                  )}
-                </tr>
+                <LoginDomainRow key={d.id} domain={d} canEdit={props.canEdit} />
               ))}
             </tbody>
           </table>
