@@ -8,6 +8,7 @@ import { calendarHandlers } from './routes/handlers.js';
 import { createAdapterFactory, type AdapterFactory } from './services/adapter-factory.js';
 import { PROVIDER_JOBS, RECOVER_JOB, registerCalendarJobs, scheduleSweep, type Notifier } from './services/calendar-jobs.js';
 import { createInFlightJobs, LOCK_GRACE_SECONDS } from './services/in-flight-jobs.js';
+import { calendarBindingDependent } from './services/binding-dependents.js';
 import type { TokenDeps } from './services/tokens.js';
 
 export interface CalendarDeps extends TokenDeps {
@@ -40,6 +41,8 @@ async function calendarEe(app: FastifyInstance, options: CalendarPluginOptions) 
   const deps: CalendarDeps = { ...tokenDeps, adapterFor: createAdapterFactory({ ...tokenDeps, metrics: app.metrics }), notifications: app.notifications, jobs: app.jobs, log: app.log, push };
   const inFlight = createInFlightJobs({ connectionString: app.coreOptions.database.connectionString, jobs: app.jobs, log: app.log });
   registerCalendarJobs({ ...deps, sweepMinutes, metrics: app.metrics, inFlight }, app.outbox);
+  // Rebinding Calendar asks which calendars must reconnect, and has them marked, through here.
+  app.microsoft.registerConsumerDependents(calendarBindingDependent);
   app.addHook('onReady', async () => {
     if (!app.coreOptions.runWorkers) return;
     await scheduleSweep(app.jobs, sweepMinutes);

@@ -17,6 +17,7 @@ import { createJobQueue, type JobQueue } from './services/jobs.js';
 import { createOutboxRelay, type OutboxRelay } from './services/outbox.js';
 import { registerFeatureFlags } from './services/feature-flags.js';
 import { deleteExpiredSessions, type SessionUser } from './services/sessions.js';
+import { createSignInPolicy, type SignInPolicy } from './services/sign-in-policy.js';
 import type { Db } from './tenancy.js';
 import { authRoutes, createSignIn } from './routes/auth.js';
 import { editionRoutes } from './routes/edition.js';
@@ -53,6 +54,8 @@ export interface CoreOptions {
   publicUrl: string;
   /** Where this server reaches Google and Microsoft (the emulators in tests and the demo). */
   providerUrls: ProviderUrls;
+  /** Where DNS lookups (login-domain TXT records) go: the system's resolvers when servers is absent. */
+  dns?: { servers?: string[]; timeoutMs?: number };
   keyring: Keyring;
   /** Keys that sign the session cookie: the first signs, all verify (for rotation). */
   cookieSecrets: string[];
@@ -84,6 +87,8 @@ declare module 'fastify' {
     requireUser: preHandlerAsyncHookHandler;
     requireInternal: preHandlerAsyncHookHandler;
     requirePermission(permission: Permission): preHandlerAsyncHookHandler;
+    /** Rules plugins add to password sign-in (`app.signInPolicy.register(check)`). */
+    signInPolicy: SignInPolicy;
     /** Starts a session for an authenticated user: cookie set, sign-in audited. */
     signInUser(
       reply: FastifyReply,
@@ -121,6 +126,7 @@ async function core(app: FastifyInstance, options: CoreOptions) {
   app.decorate('requireUser', auth.requireUser);
   app.decorate('requireInternal', auth.requireInternal);
   app.decorate('requirePermission', auth.requirePermission);
+  app.decorate('signInPolicy', createSignInPolicy());
   app.decorate('signInUser', createSignIn(app));
   registerErrorHandling(app);
   registerMetricsRoute(app);

@@ -81,7 +81,10 @@ export const consumerStatus = z.object({
 
 export const consumerMatrix = z.object({ edition: z.enum(['ce', 'ee']), consumers: z.array(consumerStatus) });
 
-export const bindingResult = z.object({ consumer: consumerStatus, warnings: z.array(z.string()) });
+/** A connection that must reconnect because its consumer was bound to another app (or cleared). */
+export const affectedConnection = z.object({ userId: z.string().nullable(), displayName: z.string(), connection: z.string() });
+
+export const bindingResult = z.object({ consumer: consumerStatus, warnings: z.array(z.string()), affected: z.array(affectedConnection) });
 
 export type ProfileInput = z.infer<typeof profileInput>;
 export type ProfilePatch = z.infer<typeof profilePatch>;

@@ -1,14 +1,17 @@
 // Password sign-in: one generic refusal for unknown email, wrong password or disabled user, each
-// costing one password verify (see passwords.ts). MSP staff whose login domain requires Microsoft
-// sign-in are told so, only after the password checked out.
+// costing one password verify (see passwords.ts). The sign-in policy (e.g. a login domain that
+// requires Microsoft sign-in) is asked only after the password checked out, so a refusal by policy
+// tells nothing to someone who does not know the password.
 import { sql } from 'kysely';
 import type { Db } from '../tenancy.js';
 import { Forbidden, Unauthorized } from '../errors.js';
 import type { verifyPassword } from './passwords.js';
+import type { SignInPolicy } from './sign-in-policy.js';
 
 export interface LoginDeps {
   db: Db;
   verifyPassword: typeof verifyPassword;
+  signInPolicy: Pick<SignInPolicy, 'refusal'>;
 }
 
 /**
@@ -32,21 +35,7 @@ export async function verifyLogin(deps: LoginDeps, email: string, password: stri
   if (!user || !ok || !user.is_active) {
     throw new LoginRefused(user ? { tenantId: user.tenant_id, userId: user.id } : null);
   }
-  if (user.user_type === 'internal' && (await ssoRequired(deps.db, user.tenant_id, email))) {
-    throw new Forbidden('Your organization requires signing in with Microsoft for this address. Use "Sign in with Microsoft".');
-  }
+  const refusal = await deps.signInPolicy.refusal(deps.db, { tenantId: user.tenant_id, userId: user.id, email: email.trim().toLowerCase(), userType: user.user_type });
+  if (refusal) throw new Forbidden(refusal);
   return { userId: user.id, tenantId: user.tenant_id };
-}
-
-async function ssoRequired(db: Db, tenantId: string, email: string): Promise<boolean> {
-  const domain = email.trim().toLowerCase().split('@')[1] ?? '';
-  const row = await db
-    .selectFrom('msp_sso_login_domains')
-    .select('id')
-    .where('tenant_id', '=', tenantId)
-    .where(sql`lower(domain)`, '=', domain)
-    .where('status', '=', 'verified')
-    .where('sso_required', '=', true)
-    .executeTakeFirst();
-  return row !== undefined;
 }

@@ -39,7 +39,7 @@ t.test('EE', async (t) => {
     t.match(teams.teams, { installStatus: 'not_configured', applicationIdUri: null });
   });
 
-  t.test('binds a consumer; the resolver returns its credentials; rebinding Calendar warns', async (t) => {
+  t.test('binds a consumer; the resolver returns its credentials; rebinding Calendar asks first, naming the technicians who must reconnect', async (t) => {
     t.equal(await app.microsoft.resolveConsumerProfile(a.tenantId, 'calendar'), null, 'null while unbound, never a fallback');
     const first = await createProfile(admin, 'Calendar App', 'aaaaaaaa-0000-0000-0000-000000000001');
     const res = await bind(admin, 'calendar', first.id);
@@ -55,29 +55,73 @@ t.test('EE', async (t) => {
     t.equal(await app.microsoft.resolveConsumerProfile(a.tenantId, 'email'), null, 'other consumers stay unbound');
     t.equal(await app.microsoft.resolveConsumerProfile(b.tenantId, 'calendar'), null, 'other tenants stay unbound');
 
-    await db.insertInto('calendar_providers').values({ tenant_id: a.tenantId, user_id: a.technician.id, provider_type: 'microsoft', display_name: 'Tech calendar' }).execute();
+    // The technician's calendar was authorized through the first profile's app; the admin's was never connected.
+    const techCalendar = await db
+      .insertInto('calendar_providers')
+      .values({ tenant_id: a.tenantId, user_id: a.technician.id, provider_type: 'microsoft', display_name: 'Tech calendar', status: 'connected', connected_at: new Date(), account_email: 'tech@a.example', authorized_client_id: 'AAAAAAAA-0000-0000-0000-000000000001' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await app.secrets.put(db, a.tenantId, `calendar_provider:${techCalendar.id}:tokens`, JSON.stringify({ refreshToken: 'stand-in' }));
+    await db.insertInto('calendar_providers').values({ tenant_id: a.tenantId, user_id: a.admin.id, provider_type: 'microsoft', display_name: 'Admin calendar', status: 'configuring' }).execute();
     const second = await createProfile(admin, 'Calendar App 2', 'aaaaaaaa-0000-0000-0000-000000000002');
-    const rebound = await bind(admin, 'calendar', second.id);
+    const asked = await bind(admin, 'calendar', second.id);
+    t.equal(asked.statusCode, 409);
+    const techName = `tech ee-bind-a`;
+    t.match(asked.json(), {
+      code: 'reconnect_required',
+      affected: [{ userId: a.technician.id, displayName: techName, connection: 'tech@a.example' }],
+      message: `Binding Calendar to "Calendar App 2" disconnects a connection authorized through "Calendar App": ${techName} (tech@a.example). Confirm to go ahead; it is marked "reconnect needed" and each technician is asked to reconnect on Profile → Calendar.`,
+    });
+    t.equal(asked.json().affected.length, 1, 'a calendar that was never connected has nothing to lose');
+    t.equal((await app.microsoft.resolveConsumerProfile(a.tenantId, 'calendar'))?.profileId, first.id, 'not confirmed: nothing changed');
+    t.match(await db.selectFrom('calendar_providers').selectAll().where('id', '=', techCalendar.id).executeTakeFirstOrThrow(), { status: 'connected', needs_reconnect: false });
+
+    const rebound = await admin.request('PUT', '/api/microsoft/consumers/calendar/binding?confirm=true', { profileId: second.id });
     t.equal(rebound.statusCode, 200);
-    t.match(rebound.json().warnings, [/calendar connections must re-authorize: 1 connection/]);
+    t.match(rebound.json(), { affected: [{ userId: a.technician.id, connection: 'tech@a.example' }], warnings: [`This connection must reconnect: ${techName} (tech@a.example). Each technician was notified.`] });
     t.equal((await app.microsoft.resolveConsumerProfile(a.tenantId, 'calendar'))?.profileId, second.id);
-    t.same((await bind(admin, 'calendar', second.id)).json().warnings, [], 'binding the same profile again changes nothing');
+    t.match(await db.selectFrom('calendar_providers').selectAll().where('id', '=', techCalendar.id).executeTakeFirstOrThrow(), { status: 'error', needs_reconnect: true, error_message: /reconnect your calendar/ });
+    const tech = await signIn(app, a.technician.email);
+    const [card] = (await tech.request('GET', '/api/calendar/providers')).json().items;
+    t.match(card, { status: 'error', tokenStatus: 'revoked', error: /Action required: reconnect your calendar/ }, 'the technician sees the connection must reconnect');
+    const notices = await db.selectFrom('notifications').select(['user_id', 'kind', 'link']).where('tenant_id', '=', a.tenantId).where('kind', '=', 'calendar.reconnect_required').execute();
+    t.same(notices, [{ user_id: a.technician.id, kind: 'calendar.reconnect_required', link: '/profile?tab=calendar' }], 'the technician is notified, with a link to Profile → Calendar');
+
+    const again = await bind(admin, 'calendar', second.id);
+    t.match({ status: again.statusCode, ...again.json() }, { status: 200, warnings: [], affected: [] }, 'binding the same profile again asks nothing and changes nothing');
+    t.same((await bind(admin, 'calendar', first.id)).json().affected, [], 'a connection already marked is not asked about again');
 
     const audit = await db.selectFrom('audit_log').select(['action', 'details']).where('tenant_id', '=', a.tenantId).where('target_type', '=', 'microsoft_binding').orderBy('id').execute();
-    t.same(audit.map((x) => [x.action, x.details.profileId, x.details.previousProfileId]), [
-      ['microsoft_binding.set', first.id, null],
-      ['microsoft_binding.set', second.id, first.id],
+    t.same(audit.map((x) => [x.action, x.details.profileId, x.details.previousProfileId, x.details.markedForReconnect ?? null]), [
+      ['microsoft_binding.set', first.id, null, null],
+      ['microsoft_binding.set', second.id, first.id, ['tech@a.example']],
+      ['microsoft_binding.set', first.id, second.id, null],
     ]);
     const events = await db.selectFrom('outbox_events').select('payload').where('tenant_id', '=', a.tenantId).where('event_type', '=', 'microsoft.binding_changed').execute();
-    t.equal(events.length, 2, 'each change is published for the features that use the binding');
+    t.equal(events.length, 3, 'each change is published for the features that use the binding');
   });
 
-  t.test('rebinding Email warns about its mailboxes', async (t) => {
-    await db.insertInto('email_providers').values({ tenant_id: a.tenantId, provider_type: 'microsoft', mailbox: 'help@a.test' }).execute();
-    const p1 = await createProfile(admin);
-    const p2 = await createProfile(admin);
-    t.same((await bind(admin, 'email', p1.id)).json().warnings, [], 'a first binding is not a rebinding');
-    t.match((await bind(admin, 'email', p2.id)).json().warnings, [/email connections must re-authorize: 1 mailbox /]);
+  t.test('moving Email to another app asks first naming the mailboxes; confirmed, they are marked and the admins told', async (t) => {
+    // From before the app was recorded: assumed to be authorized through the bound profile.
+    const mailbox = await db.insertInto('email_providers').values({ tenant_id: a.tenantId, provider_type: 'microsoft', mailbox: 'help@a.test' }).returning('id').executeTakeFirstOrThrow();
+    const p1 = await createProfile(admin, 'Mail App', 'cccccccc-0000-0000-0000-000000000001');
+    const sameApp = await createProfile(admin, 'Mail App (copy)', 'cccccccc-0000-0000-0000-000000000001');
+    const p2 = await createProfile(admin, 'Mail App 2', 'cccccccc-0000-0000-0000-000000000002');
+    t.match((await bind(admin, 'email', p1.id)).json(), { warnings: [], affected: [] }, 'a first binding is not a rebinding');
+    t.match((await bind(admin, 'email', sameApp.id)).json(), { warnings: [], affected: [] }, 'another profile of the same app registration breaks nothing');
+    const asked = await bind(admin, 'email', p2.id);
+    t.equal(asked.statusCode, 409);
+    t.match(asked.json(), { code: 'reconnect_required', affected: [{ userId: null, displayName: 'help@a.test', connection: 'help@a.test' }], message: /disconnects a connection authorized through "Mail App \(copy\)": help@a.test\. Confirm/ });
+    const cleared = await admin.request('DELETE', '/api/microsoft/consumers/email/binding');
+    t.match(cleared.json(), { code: 'reconnect_required', message: /^Clearing the Email binding disconnects a connection/ }, 'clearing asks the same');
+    t.equal((await db.selectFrom('email_providers').select('needs_reconnect').where('id', '=', mailbox.id).executeTakeFirstOrThrow()).needs_reconnect, false);
+
+    const confirmed = await admin.request('PUT', '/api/microsoft/consumers/email/binding?confirm=true', { profileId: p2.id });
+    t.equal(confirmed.statusCode, 200);
+    t.match(confirmed.json(), { affected: [{ connection: 'help@a.test' }], warnings: [/help@a.test\. The admins were notified/] });
+    t.equal((await db.selectFrom('email_providers').select('needs_reconnect').where('id', '=', mailbox.id).executeTakeFirstOrThrow()).needs_reconnect, true);
+    const notices = await db.selectFrom('notifications').select('user_id').where('tenant_id', '=', a.tenantId).where('kind', '=', 'email.reconnect_required').execute();
+    t.same(notices.map((n) => n.user_id), [a.admin.id]);
   });
 
   t.test('rebinding Teams resets its install state and clears the package, bot and app ids', async (t) => {
@@ -137,7 +181,7 @@ t.test('EE', async (t) => {
     t.match(cleared.json().consumer, { binding: null, readiness: 'not_bound' });
     t.equal(await app.microsoft.resolveConsumerProfile(a.tenantId, 'msp_sso'), null);
     t.same((await clear(admin, 'msp_sso')).json().warnings, [], 'clearing an unbound consumer is a no-op');
-    t.match((await clear(admin, 'email')).json().warnings, [/email connections must re-authorize/]);
+    t.equal((await clear(admin, 'email')).statusCode, 200, 'no mailbox left to reconnect: cleared without asking');
     t.equal((await admin.request('POST', `/api/microsoft/profiles/${p.id}/archive`)).statusCode, 200);
   });
 

@@ -1,18 +1,25 @@
 // Consumer bindings: each Microsoft consumer of a tenant points at exactly one active profile, or
 // at none. Nothing falls back to another profile. Setting and clearing are explicit, audited
-// actions; rebinding Teams resets its install state, rebinding Email or Calendar warns that
-// existing connections must re-authorize.
-import { sql } from 'kysely';
+// actions. Rebinding Teams resets its install state. Moving Email or Calendar away from a profile
+// that connections were authorized through asks first (409 reconnect_required), then marks them
+// "reconnect needed"; moving MSP sign-in while a domain requires it asks first (409 sso_required),
+// then turns the requirement off, so nobody is locked out.
+import { sql, type Transaction } from 'kysely';
+import type { Database } from '@switchboard/db';
 import { Conflict, Forbidden, appendEvent, forTenant, recordAudit, type Db, type EditionInfo, type MicrosoftConsumer, type SecretStore } from '@switchboard/core';
 import type { ConsumerStatus } from '../schemas.js';
+import { guardMspSsoChange, resolvePasswordFallbackNotices } from '../sso/sign-in-policy.js';
+import { emailDependent, type AffectedConnection, type BindingChange, type ConsumerDependent } from './consumer-dependents.js';
 import { CONSUMERS, clientSecretName, consumerLabel } from './consumers.js';
-import { findProfile, type Actor } from './profiles.js';
+import { findProfile, listing, type Actor } from './profiles.js';
 
 export interface BindingDeps {
   edition: EditionInfo;
   secrets: SecretStore;
   /** e.g. https://psa.example.com, without a trailing slash. */
   publicUrl: string;
+  /** Connections of other features that depend on a binding (e.g. calendar-ee's calendars). */
+  dependents: ConsumerDependent[];
 }
 
 export function assertWritableConsumer(edition: EditionInfo, consumer: MicrosoftConsumer): void {
@@ -79,28 +86,6 @@ export async function consumerStatus(db: Db, tenantId: string, consumer: Microso
   return (await consumerMatrix(db, tenantId, deps)).find((c) => c.consumer === consumer)!;
 }
 
-/** Connections authorized through the previous profile that stop working when a consumer is rebound or cleared. */
-async function reauthorizationWarnings(trx: Db, tenantId: string, consumer: MicrosoftConsumer): Promise<string[]> {
-  if (consumer === 'calendar') {
-    const { n } = await forTenant(trx, tenantId)
-      .selectFrom('calendar_providers')
-      .select((eb) => eb.fn.countAll<string>().as('n'))
-      .where('provider_type', '=', 'microsoft')
-      .executeTakeFirstOrThrow();
-    return [`Microsoft calendar connections must re-authorize: ${n} connection${n === '1' ? '' : 's'} used the previous profile. Technicians reconnect from Profile → Calendar.`];
-  }
-  if (consumer === 'email') {
-    const { n } = await forTenant(trx, tenantId)
-      .selectFrom('email_providers')
-      .select((eb) => eb.fn.countAll<string>().as('n'))
-      .where('provider_type', '=', 'microsoft')
-      .where('is_active', '=', true)
-      .executeTakeFirstOrThrow();
-    return [`Microsoft email connections must re-authorize: ${n} mailbox${n === '1' ? '' : 'es'} used the previous profile.`];
-  }
-  return [];
-}
-
 async function resetTeamsInstall(trx: Db, tenantId: string, status: 'install_pending' | 'not_configured') {
   const reset = { install_status: status, package_id: null, bot_id: null, app_id: null, last_error: null, updated_at: new Date() };
   await trx
@@ -110,37 +95,88 @@ async function resetTeamsInstall(trx: Db, tenantId: string, status: 'install_pen
     .execute();
 }
 
-async function afterChange(trx: Db, actor: Actor, consumer: MicrosoftConsumer, change: { from: string | null; to: string | null }): Promise<string[]> {
+/** What the admin gets back: sentences about what else happened, and the connections that must reconnect. */
+export interface BindingOutcome {
+  warnings: string[];
+  affected: AffectedConnection[];
+}
+
+const unchanged: BindingOutcome = { warnings: [], affected: [] };
+
+interface Change {
+  from: { profileId: string; displayName: string; clientId: string };
+  to: { profileId: string; displayName: string; clientId: string } | null;
+}
+
+async function currentBinding(trx: Transaction<Database>, tenantId: string, consumer: MicrosoftConsumer) {
+  return forTenant(trx, tenantId)
+    .selectFrom('microsoft_profile_consumer_bindings')
+    .innerJoin('microsoft_profiles', (j) =>
+      j.onRef('microsoft_profiles.id', '=', 'microsoft_profile_consumer_bindings.profile_id').onRef('microsoft_profiles.tenant_id', '=', 'microsoft_profile_consumer_bindings.tenant_id'),
+    )
+    .select(['microsoft_profile_consumer_bindings.profile_id as profileId', 'microsoft_profiles.display_name as displayName', 'microsoft_profiles.client_id as clientId'])
+    .where('microsoft_profile_consumer_bindings.consumer', '=', consumer)
+    // The binding row only: the profiles are locked by whoever changes them.
+    .forUpdate('microsoft_profile_consumer_bindings')
+    .executeTakeFirst();
+}
+
+/**
+ * Before the binding moves away from `change.from`: the checks that may refuse (409) unless the
+ * admin confirmed. Nothing is written here except what a confirmed msp_sso guard does first.
+ */
+async function beforeChange(trx: Transaction<Database>, actor: Actor, consumer: MicrosoftConsumer, change: Change, deps: BindingDeps, confirm: boolean): Promise<string[]> {
+  if (consumer === 'msp_sso') {
+    return guardMspSsoChange(trx, actor, change.to ? { kind: 'rebind', profileName: change.to.displayName } : { kind: 'clear' }, confirm);
+  }
+  const dependent = dependentOf(deps, consumer);
+  if (!dependent || confirm) return [];
+  const affected = await dependent.affected(trx, actor.tenantId, clientIds(change));
+  if (affected.length === 0) return [];
+  const action = change.to ? `Binding ${consumerLabel(consumer)} to "${change.to.displayName}"` : `Clearing the ${consumerLabel(consumer)} binding`;
+  throw new Conflict(
+    `${action} disconnects ${affected.length === 1 ? 'a connection' : `${affected.length} connections`} authorized through "${change.from.displayName}": ${listing(affected.map(describe))}. Confirm to go ahead; ${affected.length === 1 ? 'it is' : 'they are'} marked "reconnect needed" and ${consumer === 'calendar' ? 'each technician is asked to reconnect on Profile → Calendar' : 'the admins are asked to authorize the mailboxes again'}.`,
+    { code: 'reconnect_required', affected },
+  );
+}
+
+const describe = (a: AffectedConnection) => (a.displayName === a.connection ? a.connection : `${a.displayName} (${a.connection})`);
+const clientIds = (change: Change): BindingChange => ({ previousClientId: change.from.clientId, nextClientId: change.to?.clientId ?? null });
+const dependentOf = (deps: BindingDeps, consumer: MicrosoftConsumer) =>
+  consumer === 'email' ? emailDependent : deps.dependents.find((d) => d.consumer === consumer);
+
+async function afterChange(trx: Transaction<Database>, actor: Actor, consumer: MicrosoftConsumer, change: { from: Change['from'] | null; to: Change['to'] }, deps: BindingDeps): Promise<AffectedConnection[]> {
   if (consumer === 'teams') await resetTeamsInstall(trx, actor.tenantId, change.to ? 'install_pending' : 'not_configured');
+  if (consumer === 'msp_sso') await resolvePasswordFallbackNotices(trx, actor.tenantId);
+  const details = { consumer, profileId: change.to?.profileId ?? null, previousProfileId: change.from?.profileId ?? null };
+  const dependent = dependentOf(deps, consumer);
+  const affected = change.from && dependent ? await dependent.markNeedsReconnect(trx, actor.tenantId, clientIds({ from: change.from, to: change.to })) : [];
   await recordAudit(trx, {
     tenantId: actor.tenantId,
     actorUserId: actor.userId,
     action: change.to ? 'microsoft_binding.set' : 'microsoft_binding.cleared',
     targetType: 'microsoft_binding',
     targetId: consumer,
-    details: { consumer, profileId: change.to, previousProfileId: change.from },
+    details: affected.length > 0 ? { ...details, markedForReconnect: affected.map((a) => a.connection) } : details,
   });
   await appendEvent(trx, {
     tenantId: actor.tenantId,
     type: 'microsoft.binding_changed',
     aggregateType: 'microsoft_binding',
     aggregateId: consumer,
-    payload: { consumer, profileId: change.to, previousProfileId: change.from, actorUserId: actor.userId },
+    payload: { ...details, actorUserId: actor.userId },
   });
-  return change.from ? reauthorizationWarnings(trx, actor.tenantId, consumer) : [];
+  return affected;
 }
 
-async function currentBinding(trx: Db, tenantId: string, consumer: MicrosoftConsumer) {
-  return forTenant(trx, tenantId)
-    .selectFrom('microsoft_profile_consumer_bindings')
-    .select('profile_id')
-    .where('consumer', '=', consumer)
-    .forUpdate()
-    .executeTakeFirst();
-}
+const reconnectWarning = (consumer: MicrosoftConsumer, affected: AffectedConnection[]) =>
+  affected.length === 0 ? [] : [`${affected.length === 1 ? 'This connection must' : `These ${affected.length} connections must`} reconnect: ${listing(affected.map(describe))}. ${consumer === 'calendar' ? 'Each technician was notified.' : 'The admins were notified.'}`];
 
-/** Binds `consumer` to an active profile of the tenant. Returns warnings for the admin. */
-export async function setBinding(trx: Db, actor: Actor, consumer: MicrosoftConsumer, profileId: string, deps: BindingDeps): Promise<string[]> {
+/**
+ * Binds `consumer` to an active profile of the tenant. Binding the profile it already has changes
+ * nothing. Moving it may need the admin's confirmation (409 `sso_required` or `reconnect_required`).
+ */
+export async function setBinding(trx: Transaction<Database>, actor: Actor, consumer: MicrosoftConsumer, profileId: string, deps: BindingDeps, opts: { confirm: boolean }): Promise<BindingOutcome> {
   assertWritableConsumer(deps.edition, consumer);
   // Locking the profile serializes this with an archive or delete of the same profile.
   const profile = await findProfile(trx, actor.tenantId, profileId, true);
@@ -148,20 +184,25 @@ export async function setBinding(trx: Db, actor: Actor, consumer: MicrosoftConsu
     throw new Conflict(`"${profile.display_name}" is archived. Unarchive it or choose an active profile to bind to ${consumerLabel(consumer)}.`);
   }
   const previous = await currentBinding(trx, actor.tenantId, consumer);
-  if (previous?.profile_id === profileId) return [];
+  if (previous?.profileId === profileId) return unchanged;
+  const to = { profileId, displayName: profile.display_name, clientId: profile.client_id };
+  const warnings = previous ? await beforeChange(trx, actor, consumer, { from: previous, to }, deps, opts.confirm) : [];
   await trx
     .insertInto('microsoft_profile_consumer_bindings')
     .values({ tenant_id: actor.tenantId, consumer, profile_id: profileId, bound_by: actor.userId })
     .onConflict((oc) => oc.columns(['tenant_id', 'consumer']).doUpdateSet({ profile_id: profileId, bound_by: actor.userId, updated_at: sql`now()` }))
     .execute();
-  return afterChange(trx, actor, consumer, { from: previous?.profile_id ?? null, to: profileId });
+  const affected = await afterChange(trx, actor, consumer, { from: previous ?? null, to }, deps);
+  return { warnings: [...warnings, ...reconnectWarning(consumer, affected)], affected };
 }
 
 /** Removes the binding; the consumer is off until bound again. Clearing an unbound consumer changes nothing. */
-export async function clearBinding(trx: Db, actor: Actor, consumer: MicrosoftConsumer, deps: BindingDeps): Promise<string[]> {
+export async function clearBinding(trx: Transaction<Database>, actor: Actor, consumer: MicrosoftConsumer, deps: BindingDeps, opts: { confirm: boolean }): Promise<BindingOutcome> {
   assertWritableConsumer(deps.edition, consumer);
   const previous = await currentBinding(trx, actor.tenantId, consumer);
-  if (!previous) return [];
+  if (!previous) return unchanged;
+  const warnings = await beforeChange(trx, actor, consumer, { from: previous, to: null }, deps, opts.confirm);
   await forTenant(trx, actor.tenantId).deleteFrom('microsoft_profile_consumer_bindings').where('consumer', '=', consumer).execute();
-  return afterChange(trx, actor, consumer, { from: previous.profile_id, to: null });
+  const affected = await afterChange(trx, actor, consumer, { from: previous, to: null }, deps);
+  return { warnings: [...warnings, ...reconnectWarning(consumer, affected)], affected };
 }

@@ -1,11 +1,12 @@
 // Microsoft profiles: named app credentials of a tenant. The client secret lives only in the
 // secret store; responses say whether one is set. A profile in use (bound to a consumer, or chosen
 // by another feature such as an Entra connection) can be neither archived nor deleted.
-import { sql, type Selectable } from 'kysely';
-import type { MicrosoftProfilesTable } from '@switchboard/db';
+import { sql, type Selectable, type Transaction } from 'kysely';
+import type { Database, MicrosoftProfilesTable } from '@switchboard/db';
 import { Conflict, NotFound, forTenant, isUniqueViolation, recordAudit, type Db, type SecretStore } from '@switchboard/core';
 import type { ProfileInput, ProfilePatch, ProfileResponse } from '../schemas.js';
 import { clientSecretName, consumerLabel } from './consumers.js';
+import { domainsRequiringMicrosoft, resolvePasswordFallbackNotices } from '../sso/sign-in-policy.js';
 
 /** One use of a profile, e.g. `{ profileId, key: 'consumer:calendar', label: 'Calendar' }`. */
 export interface ProfileUse {
@@ -121,7 +122,7 @@ export async function createProfile(trx: Db, actor: Actor, input: ProfileInput, 
   return toProfile(row, true, []);
 }
 
-export async function updateProfile(trx: Db, actor: Actor, id: string, patch: ProfilePatch, deps: ProfileDeps): Promise<ProfileResponse> {
+export async function updateProfile(trx: Transaction<Database>, actor: Actor, id: string, patch: ProfilePatch, deps: ProfileDeps): Promise<ProfileResponse> {
   const current = await findProfile(trx, actor.tenantId, id, true);
   if (current.is_archived) throw new Conflict('This profile is archived. Unarchive it before changing it.');
   const { clientSecret, ...fields } = patch;
@@ -139,7 +140,11 @@ export async function updateProfile(trx: Db, actor: Actor, id: string, patch: Pr
       .returningAll()
       .executeTakeFirstOrThrow(),
   );
-  if (clientSecret !== undefined) await deps.secrets.put(trx, actor.tenantId, clientSecretName(id), clientSecret);
+  if (clientSecret !== undefined) {
+    await deps.secrets.put(trx, actor.tenantId, clientSecretName(id), clientSecret);
+    // A secret given back to the profile MSP sign-in uses makes Microsoft sign-in work again.
+    await resolvePasswordFallbackNotices(trx, actor.tenantId);
+  }
   const changed = Object.keys(patch).sort();
   await recordAudit(trx, { ...audit(actor, 'microsoft_profile.updated', id), details: { fields: changed } });
   return getProfile(trx, actor.tenantId, id, deps);
@@ -150,10 +155,16 @@ async function assertUnused(trx: Db, tenantId: string, profile: Selectable<Micro
   const uses = (await usesByProfile(trx, tenantId, deps)).get(profile.id) ?? [];
   if (uses.length === 0) return;
   const names = uses.map((u) => u.label);
-  throw new Conflict(
-    `"${profile.display_name}" cannot be ${verb}: it is used by ${listing(names)}. Bind ${names.length > 1 ? 'those' : 'that'} to another profile or clear the binding first.`,
-    { usedBy: uses.map(({ key, label }) => ({ key, label })) },
-  );
+  const message = `"${profile.display_name}" cannot be ${verb}: it is used by ${listing(names)}. Bind ${names.length > 1 ? 'those' : 'that'} to another profile or clear the binding first.`;
+  const usedBy = uses.map(({ key, label }) => ({ key, label }));
+  // Staff who must sign in with Microsoft would lose their way in: say which domains.
+  const required = uses.some((u) => u.key === 'consumer:msp_sso') ? await domainsRequiringMicrosoft(trx, tenantId) : [];
+  if (required.length === 0) throw new Conflict(message, { usedBy });
+  throw new Conflict(`${message} Microsoft sign-in is required for ${listing(required)}: clearing MSP single sign-on first asks to turn that requirement off.`, {
+    code: 'sso_required',
+    domains: required,
+    usedBy,
+  });
 }
 
 export async function archiveProfile(trx: Db, actor: Actor, id: string, deps: ProfileDeps): Promise<ProfileResponse> {

@@ -1,7 +1,7 @@
 // MSP SSO against the Microsoft identity emulator, through msal-node: full sign-in, every refusal,
 // replayed and foreign state, tenant isolation, discovery that reveals nothing about accounts.
 import t, { type Test } from 'tap';
-import { buildTestApp, seedTenant, signIn, type Session } from '@switchboard/api/testing';
+import { buildTestApp, createTestDatabase, seedTenant, signIn, testDns, type Session, type TestApp } from '@switchboard/api/testing';
 import { completeMicrosoftConsent, startMicrosoftEmulator } from '@switchboard/emulators';
 import { deleteStaleSsoStates } from './msp-sso.js';
 
@@ -10,11 +10,19 @@ const SECRET = 'Sso~client-secret-value-never-logged-42';
 
 const ms = await startMicrosoftEmulator();
 t.teardown(ms.close);
+const dns = await testDns();
 
 /** An MSP tenant in Switchboard and the same company in the emulator's directory, with an app registration. */
+// One database and one app per edition for the file (a fresh one per test is slow on PGlite); each test has its own tenant.
+const database = await createTestDatabase();
+const apps: Partial<Record<'ce' | 'ee', TestApp>> = {};
+t.teardown(async () => {
+  for (const ctx of Object.values(apps)) await ctx.close();
+  await database.close();
+});
+
 async function setupEdition(t: Test, edition: 'ce' | 'ee') {
-  const ctx = await buildTestApp({ edition, env: { PUBLIC_URL, MICROSOFT_LOGIN_URL: ms.url } });
-  t.teardown(ctx.close);
+  const ctx = (apps[edition] ??= await buildTestApp({ edition, database, env: { PUBLIC_URL, MICROSOFT_LOGIN_URL: ms.url } }));
   const label = `sso-${edition}-${Math.random().toString(36).slice(2, 7)}`;
   const seeded = await seedTenant(ctx.db, label);
   const domain = `${label}.test`;
@@ -24,6 +32,7 @@ async function setupEdition(t: Test, edition: 'ce' | 'ee') {
   const profile = (await admin.request('POST', '/api/microsoft/profiles', { displayName: 'MSP SSO', clientId: app.clientId, authorityTenant: directory.id, clientSecret: SECRET })).json();
   t.equal((await admin.request('PUT', '/api/microsoft/consumers/msp_sso/binding', { profileId: profile.id })).statusCode, 200);
   const added = (await admin.request('POST', '/api/msp-sso/domains', { domain })).json();
+  dns.setTxt(domain, [added.verification.value]);
   t.equal((await admin.request('POST', `/api/msp-sso/domains/${added.id}/verify`)).statusCode, 200);
   const msUser = (upn: string) => ms.identity.addUser(directory.id, { displayName: upn.split('@')[0], userPrincipalName: upn });
   return { ...ctx, seeded, domain, directory, admin, profile, domainId: added.id as string, msUser };
@@ -166,8 +175,8 @@ t.test('tenant isolation: a domain of tenant A never signs anyone into tenant B'
 
   const adminB = await signIn(a.app, tenantB.admin.email);
   const claim = await adminB.request('POST', '/api/msp-sso/domains', { domain: a.domain.toUpperCase() });
-  t.equal(claim.statusCode, 409, 'B cannot claim A’s active domain');
-  t.match(claim.json().message, /claimed .* by another organization/);
+  t.equal(claim.statusCode, 409, 'B cannot claim A’s verified domain');
+  t.match(claim.json().message, /already verified .* by another organization/);
   const listB = (await adminB.request('GET', '/api/msp-sso/domains')).json();
   t.same(listB.items, []);
   t.equal((await adminB.request('POST', `/api/msp-sso/domains/${a.domainId}/disable`)).statusCode, 404, "A's domain id is a 404 for B");
@@ -208,6 +217,7 @@ t.test('login domains: the state machine and its guards', async (t) => {
   t.match(added, { domain: 'new-domain.test', status: 'pending', ssoRequired: false, verification: { type: 'TXT', name: 'new-domain.test', value: /^switchboard-domain-verification=[0-9a-f]{32}$/ } });
   t.equal((await s.admin.request('POST', '/api/msp-sso/domains', { domain: 'new-domain.test' })).statusCode, 409, 'no duplicates');
   t.equal((await s.admin.request('POST', '/api/msp-sso/domains', { domain: 'not a domain' })).statusCode, 400);
+  dns.setTxt('new-domain.test', [added.verification.value]);
   const verified = (await s.admin.request('POST', `/api/msp-sso/domains/${added.id}/verify`)).json();
   t.equal(verified.status, 'verified');
   t.ok(verified.verifiedAt);
@@ -231,8 +241,9 @@ t.test('login domains: the state machine and its guards', async (t) => {
 t.test('sign-in attempts older than a day are cleaned up', async (t) => {
   const s = await setupEdition(t, 'ce');
   for (let i = 0; i < 2; i++) await s.app.inject({ method: 'GET', url: `/api/auth/msp/sso/start?email=${encodeURIComponent(s.seeded.admin.email)}` });
-  const [old] = await s.db.selectFrom('msp_sso_states').select('state_hash').execute();
+  const states = () => s.db.selectFrom('msp_sso_states').select('state_hash').where('tenant_id', '=', s.seeded.tenantId).execute();
+  const [old] = await states();
   await s.db.updateTable('msp_sso_states').set({ expires_at: new Date(Date.now() - 25 * 3600_000) }).where('state_hash', '=', old.state_hash).execute();
   t.equal(await deleteStaleSsoStates(s.db), 1);
-  t.equal((await s.db.selectFrom('msp_sso_states').select('state_hash').execute()).length, 1, 'the fresh one stays');
+  t.equal((await states()).length, 1, 'the fresh one stays');
 });

@@ -4,9 +4,10 @@
 // the browser by a cookie, and a nonce. The callback signs in only an existing, active, internal
 // user of that tenant whose Microsoft address is in that domain.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
+import type { Database } from '@switchboard/db';
 import { CryptoProvider, ResponseMode } from '@azure/msal-node';
-import { forTenant, type Db } from '@switchboard/core';
+import { Conflict, forTenant, type Db } from '@switchboard/core';
 import { confidentialClient } from '../services/msal.js';
 import type { MicrosoftCredentials } from '../services/resolver.js';
 
@@ -48,8 +49,12 @@ export interface SsoDeps {
 const hash = (value: string) => createHash('sha256').update(value).digest();
 const domainOf = (email: string) => email.trim().toLowerCase().split('@')[1] ?? '';
 
-/** The verified domain and whether its tenant's msp_sso binding is usable; one query whatever the address. */
-async function ssoDomain(db: Db, email: string) {
+/**
+ * The verified domain of an address and whether its tenant's msp_sso binding is usable (bound to an
+ * active profile that has a client secret); one query whatever the address. Discovery, sign-in and
+ * the password sign-in policy all decide from this, so they agree.
+ */
+export async function verifiedDomain(db: Db, email: string) {
   const row = await db
     .selectFrom('msp_sso_login_domains as d')
     .leftJoin('microsoft_profile_consumer_bindings as b', (j) => j.onRef('b.tenant_id', '=', 'd.tenant_id').on('b.consumer', '=', 'msp_sso'))
@@ -60,10 +65,50 @@ async function ssoDomain(db: Db, email: string) {
     .where(sql`lower(d.domain)`, '=', domainOf(email))
     .where('d.status', '=', 'verified')
     .executeTakeFirst();
-  return row && row.secret_name !== null ? row : null;
+  if (!row) return null;
+  const { secret_name, ...domain } = row;
+  return { ...domain, microsoftAvailable: secret_name !== null };
 }
 
-/** Same shape for every address; an unknown domain, user or tenant is indistinguishable from "not set up". */
+export type MspSsoReadiness = { ready: true; profileId: string } | { ready: false; message: string };
+
+/**
+ * Whether the tenant's msp_sso binding can sign anyone in: bound to an active profile with a client
+ * secret. Holds a share lock on the binding until the transaction ends, so a concurrent clear or
+ * rebind (which locks it for update, then reads the required domains) waits and then sees the
+ * requirement this transaction sets.
+ */
+export async function mspSsoReadiness(trx: Transaction<Database>, tenantId: string): Promise<MspSsoReadiness> {
+  const binding = await forTenant(trx, tenantId).selectFrom('microsoft_profile_consumer_bindings').select('profile_id').where('consumer', '=', 'msp_sso').forShare().executeTakeFirst();
+  const notReady = (why: string) => ({ ready: false as const, message: `${why} Bind a profile with a client secret to MSP sign-in first.` });
+  if (!binding) return notReady('MSP single sign-on is not bound to a Microsoft profile.');
+  const profile = await trx
+    .selectFrom('microsoft_profiles as p')
+    .leftJoin('tenant_secrets as s', (j) => j.onRef('s.tenant_id', '=', 'p.tenant_id').on('s.name', '=', sql<string>`'microsoft_profile:' || p.id || ':client_secret'`))
+    .select(['p.display_name', 'p.is_archived', 's.name as secret_name'])
+    .where('p.tenant_id', '=', tenantId)
+    .where('p.id', '=', binding.profile_id)
+    .executeTakeFirstOrThrow();
+  if (profile.is_archived) return notReady(`The profile "${profile.display_name}" bound to MSP single sign-on is archived.`);
+  if (profile.secret_name === null) return notReady(`The profile "${profile.display_name}" bound to MSP single sign-on has no client secret.`);
+  return { ready: true, profileId: binding.profile_id };
+}
+
+/** Refuses (409, code msp_sso_not_ready) to require Microsoft sign-in while it could not sign anyone in. */
+export async function assertMspSsoReady(trx: Transaction<Database>, tenantId: string): Promise<void> {
+  const readiness = await mspSsoReadiness(trx, tenantId);
+  if (!readiness.ready) throw new Conflict(readiness.message, { code: 'msp_sso_not_ready' });
+}
+
+async function ssoDomain(db: Db, email: string) {
+  const domain = await verifiedDomain(db, email);
+  return domain?.microsoftAvailable ? domain : null;
+}
+
+/**
+ * Same shape for every address; an unknown domain, user or tenant is indistinguishable from "not set up".
+ * A domain that requires Microsoft sign-in while it is unavailable allows passwords again (no lockout).
+ */
 export async function discover(db: Db, email: string): Promise<{ microsoft: boolean; passwordAllowed: boolean }> {
   const domain = await ssoDomain(db, email);
   return { microsoft: domain !== null, passwordAllowed: !domain?.sso_required };

@@ -41,7 +41,15 @@ export interface ConsumerMatrix {
   consumers: ConsumerStatus[];
 }
 
+/** A connection that must reconnect after its consumer moved to another app (or was cleared). */
+export interface AffectedConnection {
+  userId: string | null;
+  displayName: string;
+  connection: string;
+}
+
 export interface BindingResult {
   consumer: ConsumerStatus;
   warnings: string[];
+  affected: AffectedConnection[];
 }

@@ -1,10 +1,30 @@
 // One consumer's binding: the bound profile and readiness, a profile picker with an explicit
 // "Bind" action, and a separate "Clear" that asks first. Picking the empty option changes nothing.
+// When the server answers that a change needs confirming (a domain requires Microsoft sign-in, or
+// connections must reconnect), its message is shown in a dialog whose button repeats the change
+// with confirm=true.
 import { useState } from 'react';
 import { ConfirmDialog } from '../../../components/Dialog.tsx';
 import { messageOf } from '../../../lib/api.ts';
-import { useClearBinding, useSetBinding } from '../api/binding-mutations.ts';
-import type { ConsumerStatus, MicrosoftProfile } from '../api/types.ts';
+import { confirmationOf, useClearBinding, useSetBinding, type ConfirmationCode } from '../api/binding-mutations.ts';
+import type { BindingResult, ConsumerStatus, MicrosoftProfile } from '../api/types.ts';
+
+/** A change the server asked to confirm: what to repeat, and the question. */
+interface PendingChange {
+  action: { kind: 'set'; profileId: string } | { kind: 'clear' };
+  code: ConfirmationCode;
+  message: string;
+}
+
+const CONFIRM_TITLE: Record<ConfirmationCode, string> = {
+  sso_required: 'Microsoft sign-in is required',
+  reconnect_required: 'Connections must reconnect',
+};
+
+function confirmLabel(pending: PendingChange): string {
+  const change = pending.action.kind === 'clear' ? 'clear' : 'rebind';
+  return pending.code === 'sso_required' ? `Turn the requirement off and ${change}` : `${change === 'clear' ? 'Clear' : 'Rebind'} and ask them to reconnect`;
+}
 
 export function ConsumerBinding(props: { status: ConsumerStatus; profiles: MicrosoftProfile[]; canEdit: boolean }) {
   const { status } = props;
@@ -12,9 +32,27 @@ export function ConsumerBinding(props: { status: ConsumerStatus; profiles: Micro
   const [choice, setChoice] = useState('');
   const [confirmClear, setConfirmClear] = useState(false);
   const [warnings, setWarnings] = useState<string[]>([]);
+  const [pending, setPending] = useState<PendingChange | null>(null);
   const setBinding = useSetBinding(status.consumer);
   const clearBinding = useClearBinding(status.consumer);
   const choosable = props.profiles.filter((p) => !p.isArchived && p.id !== status.binding?.profileId);
+  const done = (result: BindingResult) => {
+    setChoice('');
+    setPending(null);
+    setConfirmClear(false);
+    setWarnings(result.warnings);
+  };
+  /** A 409 to confirm becomes the question; any other error stays on the mutation for display. */
+  const askIfNeeded = (action: PendingChange['action']) => (err: unknown) => {
+    const question = confirmationOf(err);
+    if (!question) return;
+    setConfirmClear(false);
+    setPending({ action, ...question });
+  };
+  const bind = (profileId: string, confirm = false) => setBinding.mutate({ profileId, confirm }, { onSuccess: done, onError: askIfNeeded({ kind: 'set', profileId }) });
+  const clear = (confirm = false) => clearBinding.mutate({ confirm }, { onSuccess: done, onError: askIfNeeded({ kind: 'clear' }) });
+  const shownError = (err: unknown) => (err && !confirmationOf(err) ? messageOf(err) : null);
+  const setError = shownError(setBinding.error);
 
   return (
     <article className="binding" id={id} aria-labelledby={`${id}-title`}>
@@ -42,14 +80,7 @@ export function ConsumerBinding(props: { status: ConsumerStatus; profiles: Micro
             type="button"
             className="primary"
             disabled={!choice || setBinding.isPending}
-            onClick={() =>
-              setBinding.mutate(choice, {
-                onSuccess: (result) => {
-                  setChoice('');
-                  setWarnings(result.warnings);
-                },
-              })
-            }
+            onClick={() => bind(choice)}
           >
             {setBinding.isPending ? 'Binding…' : 'Bind'}
           </button>
@@ -60,9 +91,9 @@ export function ConsumerBinding(props: { status: ConsumerStatus; profiles: Micro
           )}
         </div>
       )}
-      {setBinding.error && (
+      {setError && !pending && (
         <p id={`${id}-error`} role="alert" className="error">
-          {messageOf(setBinding.error)}
+          {setError}
         </p>
       )}
       {warnings.length > 0 && (
@@ -103,16 +134,24 @@ export function ConsumerBinding(props: { status: ConsumerStatus; profiles: Micro
         confirmLabel="Clear binding"
         open={confirmClear}
         pending={clearBinding.isPending}
-        error={clearBinding.error ? messageOf(clearBinding.error) : null}
+        error={shownError(clearBinding.error)}
         onClose={() => setConfirmClear(false)}
-        onConfirm={() =>
-          clearBinding.mutate(undefined, {
-            onSuccess: (result) => {
-              setConfirmClear(false);
-              setWarnings(result.warnings);
-            },
-          })
-        }
+        onConfirm={() => clear()}
+      />
+      <ConfirmDialog
+        id={`${id}-ask`}
+        title={pending ? CONFIRM_TITLE[pending.code] : ''}
+        message={pending?.message ?? ''}
+        confirmLabel={pending ? confirmLabel(pending) : ''}
+        open={pending !== null}
+        pending={setBinding.isPending || clearBinding.isPending}
+        error={pending ? shownError(pending.action.kind === 'set' ? setBinding.error : clearBinding.error) : null}
+        onClose={() => setPending(null)}
+        onConfirm={() => {
+          if (!pending) return;
+          if (pending.action.kind === 'set') bind(pending.action.profileId, true);
+          else clear(true);
+        }}
       />
     </article>
   );
