@@ -3,7 +3,8 @@
 // embedded database the tool talks to it through that server; it never opens the files a second
 // time, and it never creates a new, empty database where none was.
 import { resolve } from 'node:path';
-import { connectDatabase, hasEmbeddedDatabase, openDatabase, runningHolder, type DatabaseHandle } from '@switchboard/db';
+import { sql, type Kysely } from 'kysely';
+import { connectDatabase, hasEmbeddedDatabase, openDatabase, runningHolder, type Database, type DatabaseHandle } from '@switchboard/db';
 import { loadConfig } from '@switchboard/api';
 
 export class CliUsageError extends Error {}
@@ -37,4 +38,38 @@ export async function openInstallDatabase(argv: string[]): Promise<{ database: D
     );
   }
   return { database: await openDatabase({ dataDir, poolSize: 2 }), args };
+}
+
+/**
+ * The frame of an operator tool (`npm run flags`, `npm run reset-password`): `--help`; the command
+ * checked by `parse` (given the arguments without `--data-dir DIR`) before any database is opened;
+ * the install's database opened and found migrated; errors as one line, with the usage for a
+ * mistake in the command. Returns the exit code: 0 done, 1 failed, 2 wrong arguments.
+ */
+export async function runOperatorTool<T>(
+  argv: string[],
+  usage: string,
+  parse: (words: string[]) => T,
+  run: (db: Kysely<Database>, command: T) => Promise<void>,
+): Promise<number> {
+  if (argv.some((a) => a === '--help' || a === '-h' || a === 'help')) {
+    console.log(usage);
+    return 0;
+  }
+  let opened: Awaited<ReturnType<typeof openInstallDatabase>> | undefined;
+  try {
+    const command = parse(argv.filter((a, i) => a !== '--data-dir' && argv[i - 1] !== '--data-dir' && !a.startsWith('--data-dir=')));
+    opened = await openInstallDatabase(argv);
+    const { db } = opened.database;
+    const schema = await sql<{ table: string | null }>`select to_regclass('users')::text as table`.execute(db);
+    if (!schema.rows[0]?.table) throw new Error('This database has no Switchboard tables yet. Start Switchboard once (npm start) or run npm run migrate, then try again.');
+    await run(db, command);
+    return 0;
+  } catch (err) {
+    console.error((err as Error).message);
+    if (err instanceof CliUsageError) console.error(`\n${usage}`);
+    return err instanceof CliUsageError ? 2 : 1;
+  } finally {
+    await opened?.database.close();
+  }
 }

@@ -32,3 +32,28 @@ export async function ensureFirstAdmin(db: Db, opts: { email?: string; password?
   }
   return { email, generatedPassword };
 }
+
+/**
+ * Start-up's first-admin step. On an empty database it creates the admin and prints the address
+ * (and a generated password, once) to the terminal, never to the structured log. On an install
+ * that already has users, SWITCHBOARD_ADMIN_* would otherwise be silently ignored: one warning says
+ * so and names the break-glass command.
+ */
+export async function firstAdminAtStart(
+  db: Db,
+  settings: { email?: string; password?: string },
+  out: { warn(message: string): void; print(line: string): void },
+): Promise<void> {
+  const admin = await ensureFirstAdmin(db, settings);
+  if (admin) {
+    out.print(`\nCreated the first admin: ${admin.email}`);
+    if (admin.generatedPassword) out.print(`Password (shown once, change it after signing in): ${admin.generatedPassword}\n`);
+    return;
+  }
+  const set = [settings.email && 'SWITCHBOARD_ADMIN_EMAIL', settings.password && 'SWITCHBOARD_ADMIN_PASSWORD'].filter(Boolean);
+  if (set.length === 0) return;
+  out.warn(
+    `${set.join(' and ')} ${set.length > 1 ? 'are' : 'is'} used only on the first start, to create the first admin; this install already has users, so nothing was changed. ` +
+      `To set a user's password, run: npm run reset-password -- ${settings.email ?? '<email>'}`,
+  );
+}

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { migrateToLatest } from '@switchboard/db';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
-import { ensureFirstAdmin } from './bootstrap.js';
+import { firstAdminAtStart } from './bootstrap.js';
 import { shutDownGracefully } from './process-faults.js';
 import { listenWhileStarting } from './starting-responder.js';
 import { loadStartupConfig, openConfiguredDatabase, readyApp, whenDatabaseAnswers } from './start.js';
@@ -37,14 +37,20 @@ shutDownGracefully({
   },
 });
 
+let warnedAboutAdminSettings = false; // the step below is retried while the database is away
 app = await whenDatabaseAnswers(log, database, async () => {
   await migrateToLatest(database.db);
-  const admin = await ensureFirstAdmin(database.db, { email: config.SWITCHBOARD_ADMIN_EMAIL, password: config.SWITCHBOARD_ADMIN_PASSWORD });
-  if (admin) {
-    // Printed once, to the terminal only (never to the structured log).
-    console.log(`\nCreated the first admin: ${admin.email}`);
-    if (admin.generatedPassword) console.log(`Password (shown once, change it after signing in): ${admin.generatedPassword}\n`);
-  }
+  await firstAdminAtStart(
+    database.db,
+    { email: config.SWITCHBOARD_ADMIN_EMAIL, password: config.SWITCHBOARD_ADMIN_PASSWORD },
+    {
+      warn: (message) => {
+        if (!warnedAboutAdminSettings) log.warn(message);
+        warnedAboutAdminSettings = true;
+      },
+      print: (line) => console.log(line),
+    },
+  );
   return readyApp(() => buildApp({ config, database, keyring }));
 });
 

@@ -58,15 +58,15 @@ const bodyRoutes: BodyRoute[] = [
   {
     method: 'POST',
     url: '/api/users',
-    body: { email: 'new.person@nul-input.test', displayName: 'New Person', userType: 'internal', password: 'long enough password', roles: ['Technician'] },
-    choices: ['userType'],
+    body: { email: 'new.person@nul-input.test', displayName: 'New Person', userType: 'internal', password: 'long enough password', role: 'Technician' },
+    choices: ['userType', 'role'],
     valid: 201,
   },
   { method: 'POST', url: '/api/users', body: { email: 'portal2@nul-input.test', displayName: 'Portal Two', userType: 'client', clientId: tenant.client.id }, choices: ['userType'], valid: 201 },
   { method: 'POST', url: '/api/clients', body: { name: 'Acme', domains: ['acme.test'] }, valid: 201 },
   { method: 'PATCH', url: `/api/clients/${tenant.client.id}`, body: { name: 'Acme Renamed', domains: ['renamed.test'] }, valid: 200 },
   { method: 'POST', url: '/api/contacts', body: { clientId: tenant.client.id, fullName: 'Jo Doe', email: 'jo@acme.test', phone: '+1 555', jobTitle: 'CTO' }, valid: 201 },
-  { method: 'PATCH', url: `/api/contacts/${contactId}`, body: { clientId: tenant.client.id, fullName: 'Jo Doe', email: 'jo@acme.test', phone: '+1 555', jobTitle: 'CTO' }, valid: 200 },
+  { method: 'PATCH', url: `/api/contacts/${contactId}`, body: { clientId: tenant.client.id, fullName: 'Jo Doe', email: 'jo.patch@acme.test', phone: '+1 555', jobTitle: 'CTO' }, valid: 200 },
   {
     method: 'POST',
     url: '/api/microsoft/profiles',

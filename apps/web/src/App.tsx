@@ -6,6 +6,7 @@ import { matchPath, navigate, useLocation } from './lib/router.tsx';
 import { canReadSettings, canUpdateSettings, editionQuery, sessionKeys, sessionQuery, type EditionInfo, type SessionUser } from './lib/session.ts';
 import { ErrorState, Loading } from './components/states.tsx';
 import { SignInPage } from './features/auth/SignInPage.tsx';
+import { ResetPasswordPage } from './features/auth/ResetPasswordPage.tsx';
 import { Layout } from './features/layout/Layout.tsx';
 import { SettingsPage } from './features/settings/SettingsPage.tsx';
 import { IntegrationHealthSection } from './features/health/components/IntegrationHealthSection.tsx';
@@ -38,6 +39,10 @@ export function App() {
     });
   }, [queryClient]);
   useEffect(() => setCsrfToken(session.data?.csrfToken), [session.data]);
+  const { path } = useLocation();
+
+  // A password link works whether or not someone is signed in in this browser.
+  if (path === '/reset-password') return <ResetPasswordPage />;
 
   if (session.isPending || edition.isPending) return <Loading id="app-loading" />;
   if (session.isError) return <ErrorState id="app-error" error={session.error} onRetry={() => void session.refetch()} />;

@@ -1,6 +1,7 @@
 import t from 'tap';
 import { loadConfig } from '@switchboard/api';
 import { buildTestApp, seedTenant, signIn, TEST_PASSWORD } from '@switchboard/api/testing';
+import { createSession } from '../services/sessions.js';
 
 // The production per-address sign-in budget (the harness raises it for other test files).
 const ctx = await buildTestApp({ env: { LOGIN_RATE_LIMIT_PER_IP_PER_MINUTE: String(loadConfig({}).LOGIN_RATE_LIMIT_PER_IP_PER_MINUTE) } });
@@ -168,4 +169,78 @@ t.test('unknown routes answer a JSON 404', async (t) => {
   const res = await app.inject({ method: 'GET', url: '/api/does-not-exist?x=1' });
   t.equal(res.statusCode, 404);
   t.equal(res.json().message, 'Route GET /api/does-not-exist not found.');
+});
+
+/** Signs in from an address of its own, so these sign-ins leave 127.0.0.1's per-address budget to the tests above. */
+async function signInFrom(remoteAddress: string, email: string, password = TEST_PASSWORD) {
+  const res = await app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress, payload: { email, password } });
+  if (res.statusCode !== 200) return { statusCode: res.statusCode, request: undefined };
+  const cookie = String(res.headers['set-cookie']).split(';')[0];
+  const csrfToken = res.json().csrfToken as string;
+  return {
+    statusCode: 200,
+    request: (method: 'GET' | 'POST', url: string, payload?: object) =>
+      app.inject({ method, url, payload, headers: { cookie, ...(method === 'GET' ? {} : { 'x-csrf-token': csrfToken }) } }),
+  };
+}
+
+t.test('changing your own password ends your other sessions and keeps this one', async (t) => {
+  const user = await seedTenant(db, 'change-pw');
+  const here = (await signInFrom('192.0.2.10', user.technician.email)).request!;
+  const elsewhere = (await signInFrom('192.0.2.11', user.technician.email)).request!;
+  const change = (body: object) => here('POST', '/api/auth/password', body);
+
+  const wrong = await change({ currentPassword: 'not my password at all', newPassword: 'saffron glacier pelican drum' });
+  t.equal(wrong.statusCode, 400);
+  t.same(wrong.json().fields, [{ field: 'currentPassword', message: 'is not your current password' }]);
+  const weak = await change({ currentPassword: TEST_PASSWORD, newPassword: 'password1234' });
+  t.equal(weak.statusCode, 400);
+  t.equal(weak.json().fields[0].field, 'newPassword');
+  t.match(weak.json().message, /newPassword: is too easy to guess\. This is similar to a commonly used password\./);
+  const short = await change({ currentPassword: TEST_PASSWORD, newPassword: 'short' });
+  t.same(short.json().fields, [{ field: 'newPassword', message: 'must be at least 12 characters' }]);
+  t.equal((await elsewhere('GET', '/api/auth/session')).statusCode, 200, 'refused changes end nothing');
+
+  const ok = await change({ currentPassword: TEST_PASSWORD, newPassword: 'saffron glacier pelican drum' });
+  t.equal(ok.statusCode, 200);
+  t.equal((await here('GET', '/api/auth/session')).statusCode, 200, 'this session goes on');
+  t.equal((await elsewhere('GET', '/api/auth/session')).statusCode, 401, 'the other session has ended');
+  t.equal((await signInFrom('192.0.2.12', user.technician.email)).statusCode, 401, 'the old password is refused');
+  t.equal((await signInFrom('192.0.2.12', user.technician.email, 'saffron glacier pelican drum')).statusCode, 200);
+  const audit = await db.selectFrom('audit_log').select(['action', 'details']).where('target_id', '=', user.technician.id).where('action', 'like', 'user.%').execute();
+  t.same(audit, [{ action: 'user.password_changed', details: { sessionsEnded: 1 } }]);
+});
+
+t.test('a user without a password is told to ask an admin for a reset link', async (t) => {
+  const user = await seedTenant(db, 'no-pw');
+  await db.updateTable('users').set({ password_hash: null }).where('id', '=', user.technician.id).execute();
+  const session = await createSession(db, user.tenantId, user.technician.id, 60_000);
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/auth/password',
+    headers: { cookie: `sb_session=${encodeURIComponent(app.signCookie(session.token))}`, 'x-csrf-token': session.csrfToken },
+    payload: { currentPassword: 'anything at all', newPassword: 'saffron glacier pelican drum' },
+  });
+  t.equal(res.statusCode, 400);
+  t.equal(res.json().message, 'Your account has no password: you sign in with Microsoft. To set one, ask an admin for a reset link.');
+  t.equal(res.json().fields[0].field, 'currentPassword');
+});
+
+t.test('password changes are rate limited like sign-in', async (t) => {
+  const user = await seedTenant(db, 'change-limit');
+  const s = (await signInFrom('192.0.2.20', user.technician.email)).request!;
+  const statuses = [];
+  for (let i = 0; i < 11; i++) statuses.push((await s('POST', '/api/auth/password', { currentPassword: `wrong guess ${i}`, newPassword: 'saffron glacier pelican drum' })).statusCode);
+  t.same(statuses, [...Array(10).fill(400), 429]);
+  const limited = await s('POST', '/api/auth/password', { currentPassword: TEST_PASSWORD, newPassword: 'saffron glacier pelican drum' });
+  t.equal(limited.statusCode, 429, 'even the right password waits');
+  t.match(limited.json().message, /^Too many password attempts\. Try again in \d+ seconds\.$/);
+});
+
+t.test('reset-link attempts are rate limited per address', async (t) => {
+  const statuses = [];
+  for (let i = 0; i < 11; i++) {
+    statuses.push((await app.inject({ method: 'POST', url: '/api/auth/password-reset', remoteAddress: '192.0.2.30', payload: { token: `guess-${i}`, password: 'saffron glacier pelican drum' } })).statusCode);
+  }
+  t.same(statuses, [...Array(10).fill(400), 429]);
 });

@@ -5,7 +5,9 @@ import { SESSION_COOKIE, setSessionCookie } from '../auth.js';
 import { AppError, Unauthorized } from '../errors.js';
 import { recordAudit } from '../services/audit.js';
 import { LoginRefused, verifyLogin } from '../services/login.js';
-import { verifyPassword } from '../services/passwords.js';
+import { MIN_PASSWORD_LENGTH, verifyPassword } from '../services/passwords.js';
+import { redeemPasswordLink } from '../services/password-reset.js';
+import { changeOwnPassword } from '../services/users.js';
 import { createSession, deleteSession, findSession, type SessionUser } from '../services/sessions.js';
 import { okResponse, requestBody, storableText } from '../schemas/common.js';
 
@@ -61,6 +63,19 @@ function limitAttemptsPerAddress(app: FastifyInstance) {
   };
 }
 
+/** A per-minute budget of password attempts (change, reset) under `key`, as strict as sign-in's. */
+function limitPasswordAttempts(app: FastifyInstance, key: (request: FastifyRequest) => string) {
+  const limit = app.createRateLimit({ max: app.coreOptions.loginRateLimitPerMinute, timeWindow: '1 minute', keyGenerator: key });
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const result = await limit(request);
+    if (result.isAllowed || !result.isExceeded) return;
+    reply.header('retry-after', result.ttlInSeconds);
+    throw new AppError(429, `Too many password attempts. Try again in ${result.ttlInSeconds} seconds.`);
+  };
+}
+
+const newPassword = storableText().min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`).max(1024);
+
 export async function authRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   // Refused attempts on real accounts, audited once the reply is out (see LoginRefused).
@@ -98,7 +113,7 @@ export async function authRoutes(app: FastifyInstance) {
       },
     },
     async (request, reply) => {
-      const { userId, tenantId } = await verifyLogin({ db: app.db, verifyPassword }, request.body.email, request.body.password).catch((err) => {
+      const { userId, tenantId } = await verifyLogin({ db: app.db, verifyPassword, signInPolicy: app.signInPolicy }, request.body.email, request.body.password).catch((err) => {
         if (err instanceof LoginRefused && err.account) refusedAccounts.set(request, err.account);
         throw err;
       });
@@ -114,6 +129,32 @@ export async function authRoutes(app: FastifyInstance) {
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return { success: true as const };
   });
+
+  r.post(
+    '/api/auth/password',
+    {
+      preHandler: [app.requireUser, limitPasswordAttempts(app, (req) => `password-change|${req.user?.userId}`)],
+      schema: { body: requestBody({ currentPassword: storableText().min(1, 'is required').max(1024), newPassword }), response: { 200: okResponse } },
+    },
+    async (request) => {
+      const { tenantId, userId, sessionId } = request.user!;
+      await changeOwnPassword(app.db, { tenantId, userId, sessionId }, request.body);
+      return { success: true as const };
+    },
+  );
+
+  // Public: the token is the credential. Limited per address, before the body is read.
+  r.post(
+    '/api/auth/password-reset',
+    {
+      onRequest: limitPasswordAttempts(app, (req) => `password-reset|${req.ip}`),
+      schema: { body: requestBody({ token: storableText().min(1, 'is required').max(200), password: newPassword }), response: { 200: okResponse } },
+    },
+    async (request) => {
+      await redeemPasswordLink(app.db, request.body.token, request.body.password);
+      return { success: true as const };
+    },
+  );
 
   r.get('/api/auth/session', { preHandler: app.requireUser, schema: { response: { 200: sessionResponse } } }, async (request) => ({
     user: toSessionUser(request.user!),

@@ -89,6 +89,17 @@ export async function deleteSession(db: Db, sessionId: string): Promise<void> {
   await db.deleteFrom('sessions').where('id', '=', sessionId).execute();
 }
 
+/**
+ * Ends a user's sessions at once (deactivation, a new password), all of them or all but the one
+ * making the change. Returns how many ended.
+ */
+export async function endSessionsOfUser(db: Db, who: { tenantId: string; userId: string; exceptSessionId?: string }): Promise<number> {
+  let q = db.deleteFrom('sessions').where('tenant_id', '=', who.tenantId).where('user_id', '=', who.userId);
+  if (who.exceptSessionId) q = q.where('id', '<>', who.exceptSessionId);
+  const res = await q.executeTakeFirst();
+  return Number(res.numDeletedRows);
+}
+
 export async function deleteExpiredSessions(db: Db): Promise<number> {
   const res = await db.deleteFrom('sessions').where('expires_at', '<', new Date()).executeTakeFirst();
   return Number(res.numDeletedRows);

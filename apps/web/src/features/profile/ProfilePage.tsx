@@ -3,6 +3,7 @@ import { useEffect, type ReactNode } from 'react';
 import { navigate, useLocation } from '../../lib/router.tsx';
 import type { EditionInfo, SessionUser } from '../../lib/session.ts';
 import { pickValid, TITLES } from '../layout/tabs.ts';
+import { ChangePasswordForm } from './ChangePasswordForm.tsx';
 
 /** `calendar` is the Calendar tab's content, placed by the app (features do not import each other). */
 export function ProfilePage(props: { user: SessionUser; edition: EditionInfo; calendar: ReactNode }) {
@@ -35,6 +36,7 @@ export function ProfilePage(props: { user: SessionUser; edition: EditionInfo; ca
             <dd>{props.user.userType === 'internal' ? 'MSP staff' : 'Client portal'}</dd>
           </dl>
         )}
+        {tab === 'account' && <ChangePasswordForm />}
         {tab === 'calendar' && props.calendar}
       </div>
     </section>
