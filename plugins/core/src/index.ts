@@ -3,7 +3,8 @@ export { describeEdition, type Edition, type EditionInfo, type MicrosoftConsumer
 export { AppError, BadRequest, Conflict, Forbidden, NotFound, Unauthorized } from './errors.js';
 export { databaseErrorMeaning, isDatabaseUnavailable, isForeignKeyViolation, isUniqueViolation } from './database-errors.js';
 export { createOutageReporter, describeDatabaseOutage, type OutageReporter } from './database-outage.js';
-export { PERMISSIONS, type Permission } from './permissions.js';
+export { PERMISSIONS, ROLE_NAMES, type Permission, type RoleName } from './permissions.js';
+export { confirmQuery, type ConfirmQuery } from './schemas/confirm.js';
 export { BODY_MUST_BE_OBJECT, parseInput, requestBody, storableText, text, optionalText, INT4_MAX, STORABLE_TEXT_MESSAGE } from './schemas/common.js';
 export { forTenant, isUuid, type Db, type TenantScope } from './tenancy.js';
 export { keyringFromEnv, loadOrCreateKeyFile, keyringToFile, writeKeyFile, keyIdOf, type Keyring } from './services/keyring.js';
@@ -13,8 +14,20 @@ export { calendarPushStatus, type CalendarPushStatus } from './services/calendar
 export { recordAudit, type AuditEntry } from './services/audit.js';
 export { appendEvent, type DomainEvent, type OutboxSubscriber } from './services/outbox.js';
 export type { JobDefinition, JobQueue } from './services/jobs.js';
-export { FEATURE_FLAGS, isFeatureEnabled, setFeatureFlagDefault, setTenantFeatureFlag, type FeatureFlagKey } from './services/feature-flags.js';
+export {
+  FEATURE_FLAGS,
+  isFeatureEnabled,
+  listFeatureFlags,
+  registerFeatureFlags,
+  setFeatureFlagDefault,
+  setTenantFeatureFlag,
+  type FeatureFlagKey,
+  type FeatureFlagState,
+} from './services/feature-flags.js';
 export { createTenant, createUser, countUsers } from './services/users.js';
+export { assertStrongPassword, generatePassword, hashPassword, passwordProblem, type PasswordOwner } from './services/passwords.js';
+export { endSessionsOfUser } from './services/sessions.js';
+export { resetPasswordByOperator, type OperatorReset } from './services/password-reset.js';
 export { createClient } from './services/clients.js';
 export { createContact } from './services/contacts.js';
 export { createScheduleEntry, getScheduleEntry, listScheduleEntries, updateScheduleEntry, deleteScheduleEntry } from './services/schedule-entries.js';
@@ -35,6 +48,7 @@ export {
 } from './services/notifications.js';
 export type { Notification, NotificationInput } from './schemas/notifications.js';
 export type { SessionUser } from './services/sessions.js';
+export type { SignInAttempt, SignInCheck, SignInPolicy } from './services/sign-in-policy.js';
 export { rotateSecretKey, type RotationResult } from './services/key-rotation.js';
 export {
   CALENDAR_HANDLERS,

@@ -32,7 +32,7 @@ t.test('signed in, the edition carries the tenant flags, and a flag change shows
 
   const on = await admin.request('PUT', '/api/feature-flags/entra-integration-ui', { enabled: true });
   t.equal(on.statusCode, 200);
-  t.same(on.json(), { key: 'entra-integration-ui', description: on.json().description, enabled: true, defaultEnabled: false, tenantOverride: true });
+  t.match(on.json(), { key: 'entra-integration-ui', enabled: true, defaultEnabled: false, tenantOverride: true });
   t.equal((await flags())['entra-integration-ui'], true);
   // Targeting is per tenant.
   t.equal((await otherAdmin.request('GET', '/api/edition')).json().featureFlags['entra-integration-ui'], false);
@@ -41,8 +41,8 @@ t.test('signed in, the edition carries the tenant flags, and a flag change shows
   t.equal((await flags())['entra-integration-ui'], false);
 
   const unknown = await admin.request('PUT', '/api/feature-flags/no-such-flag', { enabled: true });
-  t.equal(unknown.statusCode, 404);
-  t.equal(unknown.json().message, 'Feature flag "no-such-flag" not found.');
+  t.equal(unknown.statusCode, 400);
+  t.match(unknown.json().message, /^There is no feature flag "no-such-flag"\./);
   const bad = await admin.request('PUT', '/api/feature-flags/entra-integration-ui', { enabled: 'yes' });
   t.equal(bad.statusCode, 400);
   t.match(bad.json().message, /enabled/);

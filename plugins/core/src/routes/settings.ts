@@ -12,7 +12,12 @@ const auditId = z.string().refine((v) => /^\d{1,19}$/.test(v) && BigInt(v) <= IN
 
 const flagResponse = z.object({
   key: z.string(),
+  title: z.string(),
   description: z.string(),
+  /** The edition the flag does anything in. */
+  edition: z.enum(['ce', 'ee']),
+  /** Flags that must also be on for this one to show anything. */
+  dependsOn: z.array(z.string()),
   enabled: z.boolean(),
   defaultEnabled: z.boolean(),
   tenantOverride: z.boolean().nullable(),
@@ -39,10 +44,13 @@ export async function settingsRoutes(app: FastifyInstance) {
     },
     async (req) => {
       const { tenantId, userId } = req.user!;
+      const { key } = req.params;
       return app.db.transaction().execute(async (trx) => {
-        await setTenantFeatureFlag(trx, tenantId, req.params.key, req.body.enabled);
-        await recordAudit(trx, { tenantId, actorUserId: userId, action: 'feature_flag.set', targetType: 'feature_flag', targetId: req.params.key, details: { enabled: req.body.enabled } });
-        return (await listFeatureFlags(trx, tenantId)).find((f) => f.key === req.params.key)!;
+        await setTenantFeatureFlag(trx, tenantId, key, req.body.enabled);
+        const flag = (await listFeatureFlags(trx, tenantId)).find((f) => f.key === key)!;
+        // `enabled: null` means "follow the default", so the audit also says what that turned out to be.
+        await recordAudit(trx, { tenantId, actorUserId: userId, action: 'feature_flag.set', targetType: 'feature_flag', targetId: key, details: { enabled: req.body.enabled, effective: flag.enabled } });
+        return flag;
       });
     },
   );
