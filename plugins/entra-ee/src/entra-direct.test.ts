@@ -26,7 +26,7 @@ const existing = (await admin.request('POST', '/api/contacts', { clientId: clien
 // Seeded mails can repeat (given name @ domain), so pick a user whose mail no one else has.
 const mailCount = (mail: string) => store.users(first.id).filter((u) => u.mail?.toLowerCase() === mail.toLowerCase()).length;
 const twice = members(first.id).find((u) => u.accountEnabled && u.mail && u.id !== linkable.id && mailCount(u.mail) === 1)!;
-for (const name of ['Twin One', 'Twin Two']) await admin.request('POST', '/api/contacts', { clientId: clientA.id, fullName: name, email: twice.mail });
+for (const name of ['Twin One', 'Twin Two']) await admin.request('POST', '/api/contacts?confirm=true', { clientId: clientA.id, fullName: name, email: twice.mail });
 
 let runId = '';
 

@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { idParams, okResponse } from '../schemas/common.js';
 import { contactInput, contactList, contactListQuery, contactPatch, contactResponse } from '../schemas/contacts.js';
-import { createContact, deleteContact, getContact, listContacts, updateContact } from '../services/contacts.js';
+import { createContact, deleteContact, getContact, listContacts, refuseUnconfirmedDuplicateContact, updateContact } from '../services/contacts.js';
+import { confirmQuery } from '../schemas/confirm.js';
 import { recordAudit } from '../services/audit.js';
 
 export async function contactRoutes(app: FastifyInstance) {
@@ -17,21 +18,27 @@ export async function contactRoutes(app: FastifyInstance) {
     getContact(app.db, req.user!.tenantId, req.params.id),
   );
 
-  r.post('/api/contacts', { preHandler, schema: { body: contactInput, response: { 201: contactResponse } } }, async (req, reply) => {
+  // An email another contact already uses answers 409 possible_duplicate; ?confirm=true saves anyway.
+  r.post('/api/contacts', { preHandler, schema: { querystring: confirmQuery, body: contactInput, response: { 201: contactResponse } } }, async (req, reply) => {
     const { tenantId, userId } = req.user!;
     const contact = await app.db.transaction().execute(async (trx) => {
+      const duplicateOf = await refuseUnconfirmedDuplicateContact(trx, tenantId, req.body, { confirmed: req.query.confirm });
       const created = await createContact(trx, tenantId, req.body);
-      await recordAudit(trx, { tenantId, actorUserId: userId, action: 'contact.created', targetType: 'contact', targetId: created.id });
+      await recordAudit(trx, { tenantId, actorUserId: userId, action: 'contact.created', targetType: 'contact', targetId: created.id, details: duplicateOf.length ? { duplicateOf } : {} });
       return created;
     });
     return reply.code(201).send(contact);
   });
 
-  r.patch('/api/contacts/:id', { preHandler, schema: { params: idParams, body: contactPatch, response: { 200: contactResponse } } }, async (req) => {
+  const patchSchema = { params: idParams, querystring: confirmQuery, body: contactPatch, response: { 200: contactResponse } };
+  r.patch('/api/contacts/:id', { preHandler, schema: patchSchema }, async (req) => {
     const { tenantId, userId } = req.user!;
     return app.db.transaction().execute(async (trx) => {
+      const current = await getContact(trx, tenantId, req.params.id);
+      const duplicateOf = await refuseUnconfirmedDuplicateContact(trx, tenantId, req.body, { confirmed: req.query.confirm, current });
       const updated = await updateContact(trx, tenantId, req.params.id, req.body);
-      await recordAudit(trx, { tenantId, actorUserId: userId, action: 'contact.updated', targetType: 'contact', targetId: updated.id, details: { fields: Object.keys(req.body) } });
+      const details = { fields: Object.keys(req.body), ...(duplicateOf.length ? { duplicateOf } : {}) };
+      await recordAudit(trx, { tenantId, actorUserId: userId, action: 'contact.updated', targetType: 'contact', targetId: updated.id, details });
       return updated;
     });
   });

@@ -2,7 +2,7 @@
 import { sql, type Selectable } from 'kysely';
 import type { ContactsTable } from '@switchboard/db';
 import { containsPattern, forTenant, type Db } from '../tenancy.js';
-import { BadRequest, NotFound } from '../errors.js';
+import { BadRequest, Conflict, NotFound } from '../errors.js';
 import { rethrowClientDeleted } from './clients.js';
 import type { ContactInput, ContactListQuery, ContactPatch } from '../schemas/contacts.js';
 
@@ -81,6 +81,49 @@ export async function updateContact(db: Db, tenantId: string, id: string, patch:
     .catch(rethrowClientDeleted);
   if (!row) throw new NotFound('Contact');
   return toContact(row);
+}
+
+export interface SimilarContact {
+  id: string;
+  name: string;
+  clientId: string;
+  clientName: string;
+  /** The contact list, searched for the email (there is no page per contact). */
+  url: string;
+}
+
+/** Other contacts of the tenant with this email, whatever its case (served by contacts_tenant_email_idx). */
+export async function findContactsWithEmail(db: Db, tenantId: string, email: string, exceptId?: string): Promise<SimilarContact[]> {
+  let query = db
+    .selectFrom('contacts as c')
+    .innerJoin('clients as cl', (j) => j.onRef('cl.tenant_id', '=', 'c.tenant_id').onRef('cl.id', '=', 'c.client_id'))
+    .select(['c.id', 'c.full_name', 'c.client_id', 'cl.name as client_name'])
+    .where('c.tenant_id', '=', tenantId)
+    .where(sql<string>`lower(c.email)`, '=', email.toLowerCase());
+  if (exceptId) query = query.where('c.id', '<>', exceptId);
+  const rows = await query.orderBy('c.is_inactive').orderBy(sql`lower(c.full_name)`).limit(5).execute();
+  const url = `/contacts?${new URLSearchParams({ search: email, includeInactive: 'true' })}`;
+  return rows.map((r) => ({ id: r.id, name: r.full_name, clientId: r.client_id, clientName: r.client_name, url }));
+}
+
+/**
+ * Refuses a contact whose email another contact already uses (409 possible_duplicate naming them)
+ * unless the admin confirmed; returns the ids it was confirmed past, for the audit. On a change
+ * (`current`), only a new email is compared.
+ */
+export async function refuseUnconfirmedDuplicateContact(
+  db: Db,
+  tenantId: string,
+  candidate: { email?: string | null },
+  options: { confirmed: boolean; current?: { id: string; email: string | null } },
+): Promise<string[]> {
+  const email = candidate.email;
+  if (!email || email.toLowerCase() === options.current?.email?.toLowerCase()) return [];
+  const similar = await findContactsWithEmail(db, tenantId, email, options.current?.id);
+  if (similar.length === 0 || options.confirmed) return similar.map((c) => c.id);
+  const who = similar.map((c) => `${c.name} (${c.clientName})`).join(', ');
+  const message = `${similar.length === 1 ? 'Another contact already uses' : 'Other contacts already use'} ${email}: ${who}. Open the existing contact, or save this one anyway.`;
+  throw new Conflict(message, { code: 'possible_duplicate', existing: similar });
 }
 
 export async function deleteContact(db: Db, tenantId: string, id: string) {

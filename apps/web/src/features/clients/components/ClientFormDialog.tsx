@@ -7,6 +7,7 @@ import { useCreateClient } from '../api/create-client.ts';
 import { useUpdateClient } from '../api/update-client.ts';
 import type { Client, ClientInput } from '../api/types.ts';
 import { errorAria, formErrorsOf } from '../../../lib/form-errors.ts';
+import { possibleDuplicateOf, PossibleDuplicateWarning } from '../../../components/PossibleDuplicate.tsx';
 
 /** "acme.com, acme.co.uk  example.org" → ['acme.com', 'acme.co.uk', 'example.org'] */
 export const parseDomains = (text: string) => text.split(/[\s,;]+/).filter(Boolean);
@@ -25,9 +26,10 @@ function NewClientForm(props: { onClose: () => void; onCreated: (client: Client)
     <ClientForm
       initial={{ name: '', domains: [] }}
       submitLabel="Create client"
+      confirmLabel="Create anyway"
       pending={create.isPending}
       error={create.error}
-      onSubmit={(input) => create.mutate(input, { onSuccess: props.onCreated })}
+      onSubmit={(input, confirm) => create.mutate({ input, confirm }, { onSuccess: props.onCreated })}
       onCancel={props.onClose}
     />
   );
@@ -47,9 +49,10 @@ function EditClientForm(props: { client: Client; onClose: () => void }) {
     <ClientForm
       initial={props.client}
       submitLabel="Save changes"
+      confirmLabel="Save anyway"
       pending={update.isPending}
       error={update.error}
-      onSubmit={(input) => update.mutate(input, { onSuccess: props.onClose })}
+      onSubmit={(patch, confirm) => update.mutate({ patch, confirm }, { onSuccess: props.onClose })}
       onCancel={props.onClose}
     />
   );
@@ -58,9 +61,12 @@ function EditClientForm(props: { client: Client; onClose: () => void }) {
 function ClientForm(props: {
   initial: ClientInput;
   submitLabel: string;
+  /** The button of the possible-duplicate warning that saves anyway. */
+  confirmLabel: string;
   pending: boolean;
   error: unknown;
-  onSubmit: (input: ClientInput) => void;
+  /** `confirm`: the user saw the possible-duplicate warning and saves anyway. */
+  onSubmit: (input: ClientInput, confirm: boolean) => void;
   onCancel: () => void;
 }) {
   const [name, setName] = useState(props.initial.name);
@@ -76,12 +82,17 @@ function ClientForm(props: {
     return ['domains', message];
   });
   if (badDomains.length) errors.fields.domains = `${badDomains.join(', ')}: ${errors.fields.domains}`;
+  const duplicate = possibleDuplicateOf(props.error);
+
+  function submit(confirm: boolean) {
+    const domains = parseDomains(domainsText);
+    setSentDomains(domains);
+    props.onSubmit({ name: name.trim(), domains }, confirm);
+  }
 
   function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
-    const domains = parseDomains(domainsText);
-    setSentDomains(domains);
-    props.onSubmit({ name: name.trim(), domains });
+    submit(false);
   }
 
   return (
@@ -109,7 +120,17 @@ function ClientForm(props: {
           {...errorAria('client-form-domains', errors.fields.domains)}
         />
       </Field>
-      {errors.general && (
+      {duplicate && (
+        <PossibleDuplicateWarning
+          id="client-form-duplicate"
+          duplicate={duplicate}
+          confirmLabel={props.confirmLabel}
+          pending={props.pending}
+          onOpen={props.onCancel}
+          onConfirm={() => submit(true)}
+        />
+      )}
+      {errors.general && !duplicate && (
         <p id="client-form-error" role="alert" className="error">
           {errors.general}
         </p>

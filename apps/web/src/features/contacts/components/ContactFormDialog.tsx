@@ -8,6 +8,7 @@ import { useClientOptions } from '../api/get-client-options.ts';
 import { useUpdateContact } from '../api/update-contact.ts';
 import type { Contact, ContactInput } from '../api/types.ts';
 import { errorAria, formErrorsOf } from '../../../lib/form-errors.ts';
+import { possibleDuplicateOf, PossibleDuplicateWarning } from '../../../components/PossibleDuplicate.tsx';
 
 const ID = 'contact-form';
 const FIELDS = ['clientId', 'fullName', 'email', 'phone', 'jobTitle', 'isInactive'];
@@ -38,9 +39,10 @@ function NewContactForm(props: { client?: FixedClient; onClose: () => void }) {
       client={props.client}
       initial={{ clientId: props.client?.id ?? '', fullName: '', email: null, phone: null, jobTitle: null, isInactive: false }}
       submitLabel="Create contact"
+      confirmLabel="Create anyway"
       pending={create.isPending}
       error={create.error}
-      onSubmit={(input) => create.mutate(input, { onSuccess: props.onClose })}
+      onSubmit={(input, confirm) => create.mutate({ input, confirm }, { onSuccess: props.onClose })}
       onCancel={props.onClose}
     />
   );
@@ -53,9 +55,10 @@ function EditContactForm(props: { contact: Contact; client?: FixedClient; onClos
       client={props.client}
       initial={props.contact}
       submitLabel="Save changes"
+      confirmLabel="Save anyway"
       pending={update.isPending}
       error={update.error}
-      onSubmit={(input) => update.mutate(input, { onSuccess: props.onClose })}
+      onSubmit={(patch, confirm) => update.mutate({ patch, confirm }, { onSuccess: props.onClose })}
       onCancel={props.onClose}
     />
   );
@@ -67,9 +70,12 @@ function ContactForm(props: {
   client?: FixedClient;
   initial: ContactInput;
   submitLabel: string;
+  /** The button of the possible-duplicate warning that saves anyway. */
+  confirmLabel: string;
   pending: boolean;
   error: unknown;
-  onSubmit: (input: ContactInput) => void;
+  /** `confirm`: the user saw the possible-duplicate warning and saves anyway. */
+  onSubmit: (input: ContactInput, confirm: boolean) => void;
   onCancel: () => void;
 }) {
   const [clientId, setClientId] = useState(props.initial.clientId);
@@ -82,12 +88,17 @@ function ContactForm(props: {
   const [clientMissing, setClientMissing] = useState(false);
   const errors = formErrorsOf(props.error, (field, message) => (FIELDS.includes(field) ? [field, message] : null));
   const clientError = clientMissing ? 'Choose a client' : errors.fields.clientId;
+  const duplicate = possibleDuplicateOf(props.error);
+
+  function submit(confirm: boolean) {
+    setClientMissing(!clientId);
+    if (!clientId) return;
+    props.onSubmit({ clientId, fullName: fullName.trim(), email: orNull(email), phone: orNull(phone), jobTitle: orNull(jobTitle), isInactive }, confirm);
+  }
 
   function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
-    setClientMissing(!clientId);
-    if (!clientId) return;
-    props.onSubmit({ clientId, fullName: fullName.trim(), email: orNull(email), phone: orNull(phone), jobTitle: orNull(jobTitle), isInactive });
+    submit(false);
   }
 
   return (
@@ -157,7 +168,17 @@ function ContactForm(props: {
           </small>
         )}
       </div>
-      {errors.general && (
+      {duplicate && (
+        <PossibleDuplicateWarning
+          id={`${ID}-duplicate`}
+          duplicate={duplicate}
+          confirmLabel={props.confirmLabel}
+          pending={props.pending}
+          onOpen={props.onCancel}
+          onConfirm={() => submit(true)}
+        />
+      )}
+      {errors.general && !duplicate && (
         <p id={`${ID}-error`} role="alert" className="error">
           {errors.general}
         </p>
