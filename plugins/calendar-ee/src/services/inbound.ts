@@ -137,7 +137,11 @@ async function importUnmapped(trx: Db, provider: ProviderRow, remote: RemoteEven
   return 'imported';
 }
 
-/** Marks the mapping `conflict` with the calendar's version, publishes calendar.conflict_detected and tells the technician (once). */
+/**
+ * Marks the mapping `conflict` with the calendar's version (the newest, when the calendar changed
+ * again), and publishes calendar.conflict_detected and tells the technician once per conflict: the
+ * push and a pull can both find the same conflict, one after the other.
+ */
 export async function raiseConflict(
   trx: Db,
   provider: ProviderRow,
@@ -146,6 +150,7 @@ export async function raiseConflict(
   remote: RemoteEvent,
   notifications: Notifier,
 ) {
+  const before = await forTenant(trx, provider.tenant_id).selectFrom('calendar_event_mappings').select('status').where('id', '=', mappingId).forUpdate().executeTakeFirst();
   await forTenant(trx, provider.tenant_id)
     .updateTable('calendar_event_mappings')
     .set({
@@ -156,6 +161,7 @@ export async function raiseConflict(
     })
     .where('id', '=', mappingId)
     .execute();
+  if (before?.status === 'conflict') return;
   await appendEvent(trx, {
     tenantId: provider.tenant_id,
     type: 'calendar.conflict_detected',
