@@ -57,8 +57,15 @@ export async function startServer(edition: 'ce' | 'ee', env: Record<string, stri
     db: database.db,
     url,
     async close() {
-      await app.close();
-      await closeWithin(database.close(), 'the test database');
+      // app.close waits for inline workers' jobs (SWITCHBOARD_WORKERS=inline), which can outlast the
+      // test the way the database pool can; both go under the one watchdog.
+      await closeWithin(
+        (async () => {
+          await app.close();
+          await database.close();
+        })(),
+        'the browser test server',
+      );
     },
   };
 }
