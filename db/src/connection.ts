@@ -1,16 +1,16 @@
-// Opens the database: real PostgreSQL when a URL is given, otherwise embedded PGlite served over
-// pglite-socket, so the application always talks through `pg` (one driver path for both).
+// Opens the database: the PostgreSQL server at a URL when one is given, otherwise the embedded
+// PostgreSQL (embedded-postgres.ts) in the data directory. Either way the application talks to a
+// real PostgreSQL through `pg`.
 // The process that opens an embedded data directory holds it: it writes `switchboard-server.json`
-// (pid and the loopback address it serves the database on, mode 0600) beside the files and removes
-// it on close. PGlite has one writer; a second process opening the same files would corrupt them,
-// so it is refused while the holder is alive, and tools (`npm run flags`, `reset-password`)
-// connect through the holder instead (see `openInstallDatabase` in scripts).
+// (pid and the server's address, mode 0600) beside the files and removes it on close. A second
+// process opening the same directory is refused while the holder is alive; tools and workers
+// (`npm run flags`, `npm run worker`) connect through the holder instead.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import net from 'node:net';
-import type { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { hasEmbeddedCluster, startEmbeddedPostgres } from './embedded-postgres.js';
 import type { Database } from './schema.js';
 
 // bigint (count(*), bigserial ids) arrives as a string; keep it a string rather than lose precision.
@@ -18,54 +18,63 @@ import type { Database } from './schema.js';
 
 export interface DatabaseHandle {
   db: Kysely<Database>;
-  /** A URL other `pg` users (pg-boss, worker processes) can connect with. */
+  /** A URL other `pg` users (pg-boss, worker processes) can connect with. It may hold a password: never log it. */
   connectionString: string;
-  kind: 'postgres' | 'pglite';
+  kind: 'postgres' | 'embedded';
   close(): Promise<void>;
 }
 
 export interface OpenDatabaseOptions {
   /** PostgreSQL URL; when absent the embedded database is used. */
   databaseUrl?: string;
-  /** Folder for the embedded database files; `undefined` with `inMemory` keeps it in memory. */
+  /** Folder for the embedded database (default ./data). */
   dataDir?: string;
-  inMemory?: boolean;
   poolSize?: number;
+  /** Where the embedded server's warnings go. */
+  log?: (line: string) => void;
 }
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
-  if (options.databaseUrl) {
-    return fromConnectionString(options.databaseUrl, 'postgres', options.poolSize ?? 10, async () => {});
+  const poolSize = options.poolSize ?? 10;
+  if (options.databaseUrl) return fromConnectionString(options.databaseUrl, 'postgres', poolSize, async () => {});
+  const dataDir = options.dataDir ?? './data';
+  mkdirSync(dataDir, { recursive: true });
+  const holder = await runningHolder(dataDir);
+  if (holder) {
+    throw new Error(
+      `The embedded database in ${dataDir} is in use by another Switchboard process (pid ${holder.pid}). Stop that process first; tools such as \`npm run flags\` and \`npm run worker\` connect through it.`,
+    );
   }
-  const dataDir = options.inMemory ? undefined : options.dataDir ?? './data';
-  if (dataDir) {
-    mkdirSync(dataDir, { recursive: true });
-    const holder = await runningHolder(dataDir);
-    if (holder) {
-      throw new Error(
-        `The embedded database in ${dataDir} is in use by another Switchboard process (pid ${holder.pid}). Stop that process first; tools such as \`npm run flags\` connect through it.`,
-      );
-    }
-    writeHolder(dataDir, { pid: process.pid });
+  // Also beside a cluster: a conversion that did not finish (it renames pgdata at its very end).
+  if (hasPgliteDatabase(dataDir)) throw new PgliteDataError(dataDir);
+  writeHolder(dataDir, { pid: process.pid });
+  let server;
+  try {
+    server = await startEmbeddedPostgres(dataDir, { log: options.log });
+  } catch (err) {
+    rmSync(holderFile(dataDir), { force: true });
+    throw err;
   }
-  // Loaded only here: a PostgreSQL deployment never pays for the embedded engine.
-  const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite-socket')]);
-  const pglite = dataDir ? new PGlite(`${dataDir}/pgdata`) : new PGlite();
-  await pglite.waitReady;
-  releaseParsedMessages(pglite);
-  // The embedded server runs one statement at a time and keeps a transaction on its connection;
-  // a handful of connections is plenty and keeps the queue short.
-  const poolSize = options.poolSize ?? 4;
-  const server = new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port: 0, maxConnections: poolSize + 8 });
-  keepExtendedQueriesTogether(server as unknown as { queryQueue: QueryQueue });
-  await server.start();
-  const connectionString = `postgres://postgres@${server.getServerConn()}/postgres?sslmode=disable`;
-  if (dataDir) writeHolder(dataDir, { pid: process.pid, connectionString });
-  return fromConnectionString(connectionString, 'pglite', poolSize, async () => {
+  writeHolder(dataDir, { pid: process.pid, connectionString: server.connectionString });
+  return fromConnectionString(server.connectionString, 'embedded', poolSize, async () => {
     await server.stop();
-    await pglite.close();
-    if (dataDir) rmSync(holderFile(dataDir), { force: true });
+    rmSync(holderFile(dataDir), { force: true });
   });
+}
+
+/** Whether `dataDir` holds the files of the earlier embedded engine (PGlite). */
+export function hasPgliteDatabase(dataDir: string): boolean {
+  return existsSync(join(dataDir, 'pgdata', 'PG_VERSION'));
+}
+
+/** Refuses to start on a PGlite data directory, naming the one command that converts it. */
+export class PgliteDataError extends Error {
+  override name = 'PgliteDataError';
+  constructor(readonly dataDir: string) {
+    super(
+      `${dataDir} holds a database of the earlier embedded engine (PGlite, in ${join(dataDir, 'pgdata')}). Convert it once to the embedded PostgreSQL with:\n\n    npm run convert-pglite -- --data-dir ${JSON.stringify(dataDir)}\n\nthen start again. The old files are kept (renamed) until you remove them.`,
+    );
+  }
 }
 
 export interface EmbeddedHolder {
@@ -82,7 +91,7 @@ function writeHolder(dataDir: string, holder: EmbeddedHolder): void {
 
 /** Whether `dataDir` holds an embedded database (opening it would not create a new, empty one). */
 export function hasEmbeddedDatabase(dataDir: string): boolean {
-  return existsSync(join(dataDir, 'pgdata', 'PG_VERSION'));
+  return hasEmbeddedCluster(dataDir) || hasPgliteDatabase(dataDir);
 }
 
 /**
@@ -140,9 +149,9 @@ function fromConnectionString(
     max: poolSize,
     // A server that does not accept a connection (network partition rather than a refusal) fails
     // the request within 10 s instead of holding it forever; keepAlive lets the OS notice dead idle
-    // sockets. The embedded server is in-process and serialises every statement, so a wait for one
-    // of its connections is only a queue.
-    ...(kind === 'postgres' ? { connectionTimeoutMillis: 10_000, keepAlive: true } : {}),
+    // sockets.
+    connectionTimeoutMillis: 10_000,
+    keepAlive: true,
   });
   // A lost connection (server restart, network) must never crash the process; the pool drops the
   // broken client and connects anew on the next checkout. Idle clients report to the pool...
@@ -160,60 +169,5 @@ function fromConnectionString(
       await db.destroy();
       await closeUnderlying();
     },
-  };
-}
-
-/**
- * PGlite 0.4.6 parses every backend message into an array that only `execProtocol` clears, so the
- * raw streaming path pglite-socket uses keeps every row ever returned (~80 KB per 100-row query;
- * reproduced by scripts/bench/pglite-socket-growth.ts). Serving the socket through `execProtocol`
- * clears it on every call; errors stay in the returned bytes, as the wire protocol expects.
- */
-function releaseParsedMessages(pglite: PGlite): void {
-  pglite.execProtocolRawStream = async (message, { syncToFs = true, onRawData }) => {
-    const { data } = await pglite.execProtocol(message, { syncToFs, throwOnError: false });
-    if (data.length > 0) onRawData(data);
-  };
-}
-
-interface QueryQueue {
-  enqueue(handlerId: number, message: Uint8Array, onData: (data: Uint8Array) => void): Promise<number>;
-  clearQueueForHandler(handlerId: number): void;
-}
-
-// Frontend messages of the extended query protocol that only take effect at the next Sync/Flush.
-const PARSE = 0x50;
-const BIND = 0x42;
-const DESCRIBE = 0x44;
-const EXECUTE = 0x45;
-const CLOSE = 0x43;
-const DEFERRED = new Set([PARSE, BIND, DESCRIBE, EXECUTE, CLOSE]);
-
-/**
- * pglite-socket 0.1.6 queues every protocol message on its own, and all connections share one
- * PGlite session. So between one connection's Parse and its Bind, another connection's Parse could
- * run and replace the unnamed statement ("bind message supplies 2 parameters, but prepared
- * statement "" requires 1"), whenever two connections run parameterised queries at once (the app's
- * pool and pg-boss do). Holding a connection's extended-query messages until its Sync (or Flush)
- * and running them as one unit makes each query atomic, as on a real server.
- */
-function keepExtendedQueriesTogether(server: { queryQueue: QueryQueue }): void {
-  const queue = server.queryQueue;
-  const enqueue = queue.enqueue.bind(queue);
-  const clear = queue.clearQueueForHandler.bind(queue);
-  const held = new Map<number, Uint8Array[]>();
-  queue.enqueue = (handlerId, message, onData) => {
-    const pending = held.get(handlerId) ?? [];
-    if (DEFERRED.has(message[0])) {
-      pending.push(message);
-      held.set(handlerId, pending);
-      return Promise.resolve(0);
-    }
-    held.delete(handlerId);
-    return enqueue(handlerId, pending.length ? Buffer.concat([...pending, message]) : message, onData);
-  };
-  queue.clearQueueForHandler = (handlerId) => {
-    held.delete(handlerId);
-    clear(handlerId);
   };
 }

@@ -30,7 +30,7 @@ export async function openInstallDatabase(argv: string[]): Promise<{ database: D
   const holder = await runningHolder(dataDir);
   if (holder) {
     if (!holder.connectionString) throw new Error(`The Switchboard server using ${dataDir} (pid ${holder.pid}) is still starting. Try again in a moment.`);
-    return { database: connectDatabase(holder.connectionString, 'pglite'), args };
+    return { database: connectDatabase(holder.connectionString, 'embedded'), args };
   }
   if (!hasEmbeddedDatabase(dataDir)) {
     throw new Error(

@@ -25,7 +25,7 @@ const starting = await listenWhileStarting(config.PORT, config.HOST).catch((err:
   log.fatal(`Could not listen on ${config.HOST}:${config.PORT}: ${err.message}`);
   process.exit(1);
 });
-const database = await openConfiguredDatabase(config);
+const database = await openConfiguredDatabase(config, log, 'server');
 let app: FastifyInstance | undefined;
 shutDownGracefully({
   log,
@@ -58,6 +58,6 @@ app = await whenDatabaseAnswers(log, database, async () => {
 await starting.close();
 await app.listen({ port: config.PORT, host: config.HOST });
 app.log.info(
-  { edition: config.EDITION, database: database.kind, dataDir: database.kind === 'pglite' ? config.dataDir : undefined },
+  { edition: config.EDITION, database: database.kind, dataDir: database.kind === 'embedded' ? config.dataDir : undefined },
   `Switchboard is running at ${config.publicUrl}`,
 );

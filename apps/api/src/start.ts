@@ -4,7 +4,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pino, { type Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
-import { openDatabase, type DatabaseHandle } from '@switchboard/db';
+import { connectDatabase, openDatabase, runningHolder, type DatabaseHandle } from '@switchboard/db';
 import { describeDatabaseOutage, isDatabaseUnavailable, type Keyring } from '@switchboard/core';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { loadKeyring } from './keyring.js';
@@ -30,8 +30,29 @@ export function loadStartupConfig(): StartupConfig {
   }
 }
 
-export function openConfiguredDatabase(config: Config): Promise<DatabaseHandle> {
-  return openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: `${config.dataDir}` });
+/**
+ * The database a process of this install uses: DATABASE_URL, or the embedded PostgreSQL in the data
+ * directory, which `npm start` runs and a worker (`npm run worker`) connects to through it. A problem
+ * an operator must fix (the directory is in use, holds PGlite files, nothing serves it) ends the
+ * process with the message alone.
+ */
+export async function openConfiguredDatabase(config: Config, log: Logger, role: 'server' | 'worker'): Promise<DatabaseHandle> {
+  try {
+    if (config.DATABASE_URL) return await openDatabase({ databaseUrl: config.DATABASE_URL });
+    if (role === 'worker') {
+      const holder = await runningHolder(config.dataDir);
+      if (!holder?.connectionString) {
+        throw new Error(
+          `No Switchboard server is running on the embedded database in ${config.dataDir}. A worker without DATABASE_URL joins the \`npm start\` of the same data directory (SWITCHBOARD_DATA_DIR): start that first, or set DATABASE_URL.`,
+        );
+      }
+      return connectDatabase(holder.connectionString, 'embedded', 10);
+    }
+    return await openDatabase({ dataDir: config.dataDir, log: (line) => log.warn({ postgres: line }, 'embedded PostgreSQL') });
+  } catch (err) {
+    log.fatal((err as Error).message);
+    process.exit(1);
+  }
 }
 
 const MAX_WAIT_MS = 30_000;

@@ -1,18 +1,15 @@
 // `npm run worker`: a worker-only process (jobs and the outbox relay, no HTTP) against a shared
-// PostgreSQL. Run as many as you like on as many machines; each waits for the database to be up.
+// PostgreSQL (DATABASE_URL), or beside `npm start` on the same machine through its embedded one.
+// Run as many as you like; each waits for the database to be up.
 import { migrateToLatest } from '@switchboard/db';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { shutDownGracefully } from './process-faults.js';
 import { loadStartupConfig, openConfiguredDatabase, readyApp, whenDatabaseAnswers } from './start.js';
 
-if (!process.env.DATABASE_URL) {
-  console.error('DATABASE_URL: a worker process needs a shared PostgreSQL; the embedded database serves only `npm start`.');
-  process.exit(1);
-}
 process.env.SWITCHBOARD_WORKERS = 'inline';
 const { config, keyring, log } = loadStartupConfig();
-const database = await openConfiguredDatabase(config);
+const database = await openConfiguredDatabase(config, log, 'worker');
 let app: FastifyInstance | undefined;
 shutDownGracefully({
   log,

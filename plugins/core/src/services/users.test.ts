@@ -1,5 +1,5 @@
 import t from 'tap';
-import { createTestDatabase, seedTenant } from '@switchboard/api/testing';
+import { createTestDatabase, seedTenant } from '@switchboard/testing';
 import { changeUser, type UserChange } from './users.js';
 import { Conflict } from '../errors.js';
 
@@ -7,14 +7,8 @@ const database = await createTestDatabase();
 t.teardown(() => database.close());
 const { db } = database;
 
-/**
- * Resolves once `count` callers have arrived, so two transactions reach the rule at the same moment.
- * The embedded database runs one transaction at a time (a second waits for the first to end), so
- * there the callers pass straight through and the same assertions hold in sequence; the race itself
- * is exercised on PostgreSQL (TEST_DATABASE_URL).
- */
+/** Resolves once `count` callers have arrived, so two transactions reach the rule at the same moment. */
 function barrier(count: number) {
-  if (database.kind === 'pglite') return () => Promise.resolve();
   let arrived = 0;
   let open!: () => void;
   const opened = new Promise<void>((resolve) => (open = resolve));

@@ -1,7 +1,7 @@
 // MSP SSO against the Microsoft identity emulator, through msal-node: full sign-in, every refusal,
 // replayed and foreign state, tenant isolation, discovery that reveals nothing about accounts.
 import t, { type Test } from 'tap';
-import { buildTestApp, createTestDatabase, seedTenant, signIn, testDns, type Session, type TestApp } from '@switchboard/api/testing';
+import { buildTestApp, createTestDatabase, seedTenant, signIn, testDns, type Session, type TestApp } from '@switchboard/testing';
 import { completeMicrosoftConsent, startMicrosoftEmulator } from '@switchboard/emulators';
 import { deleteStaleSsoStates } from './msp-sso.js';
 
@@ -13,7 +13,7 @@ t.teardown(ms.close);
 const dns = await testDns();
 
 /** An MSP tenant in Switchboard and the same company in the emulator's directory, with an app registration. */
-// One database and one app per edition for the file (a fresh one per test is slow on PGlite); each test has its own tenant.
+// One database and one app per edition for the file; each test has its own tenant.
 const database = await createTestDatabase();
 const apps: Partial<Record<'ce' | 'ee', TestApp>> = {};
 t.teardown(async () => {
