@@ -1,6 +1,6 @@
 import t from 'tap';
 import { DateTime } from 'luxon';
-import { buildTestApp, signIn } from '@switchboard/api/testing';
+import { buildTestApp, signIn } from '@switchboard/testing';
 import { completeMicrosoftConsent, submitGoogleConsent } from '@switchboard/emulators';
 import { DEMO_ADMIN, seedDemo, seedDemoIntegrations } from './demo-data.js';
 import { DEMO_DIRECTORY, DEMO_GOOGLE_CLIENT, DEMO_MICROSOFT_APP, DEMO_PARTNER_APP, startDemoEmulators } from './demo-emulators.js';

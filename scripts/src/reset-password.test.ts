@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from '@switchboard/db';
-import { seedTenant, TEST_PASSWORD, type SeededTenant } from '@switchboard/api/testing';
+import { seedTenant, TEST_PASSWORD, type SeededTenant } from '@switchboard/testing';
 import { verify } from '@node-rs/argon2';
 import type { Db } from '@switchboard/core';
 

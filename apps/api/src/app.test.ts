@@ -2,7 +2,7 @@ import t from 'tap';
 import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildTestApp, createTestDatabase, seedTenant, signIn, testKeyring } from './testing.js';
+import { buildTestApp, createTestDatabase, seedTenant, signIn, testKeyring } from '@switchboard/testing';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 

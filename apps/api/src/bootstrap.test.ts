@@ -1,6 +1,6 @@
 import t from 'tap';
+import { createTestDatabase } from '@switchboard/testing';
 import { ensureFirstAdmin, firstAdminAtStart } from './bootstrap.js';
-import { createTestDatabase } from './testing.js';
 
 t.test('two processes starting on one empty database create one first admin, and neither fails', async (t) => {
   const database = await createTestDatabase();

@@ -4,7 +4,7 @@
 // database runs them one after another, and the same assertions hold there.
 import t from 'tap';
 import type { LightMyRequestResponse } from 'fastify';
-import { buildTestApp, seedTenant, signIn, TEST_PASSWORD } from './testing.js';
+import { buildTestApp, seedTenant, signIn, TEST_PASSWORD } from '@switchboard/testing';
 
 const N = 10;
 const ctx = await buildTestApp({ edition: 'ee' });

@@ -5,8 +5,8 @@ import t from 'tap';
 import { sql } from 'kysely';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from '@switchboard/db';
 import { isDatabaseUnavailable } from '@switchboard/core';
+import { buildTestApp, createTestDatabase, seedTenant, signIn } from '@switchboard/testing';
 import { createOutboxRelay } from '../../../plugins/core/src/services/outbox.js';
-import { buildTestApp, createTestDatabase, seedTenant, signIn } from './testing.js';
 import { startTcpFaultProxy } from './tcp-fault-proxy.js';
 
 const base = await createTestDatabase();

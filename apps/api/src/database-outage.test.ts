@@ -3,18 +3,17 @@
 // line (the server answers "alive, not ready" meanwhile) and get to work once it is reachable;
 // under a steady load of authenticated writes every proxied connection is reset and new ones
 // refused, then the database comes back: the process keeps answering (503, then 2xx again), loses
-// no acknowledged write, and its job queue and outbox relay resume on their own. The spawned-server
-// cases run in the PostgreSQL pass (see spawned-server.ts); the start-up wait itself runs in both.
+// no acknowledged write, and its job queue and outbox relay resume on their own.
 import t, { type Test } from 'tap';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { sql } from 'kysely';
 import type { DatabaseHandle } from '@switchboard/db';
+import { createTestDatabase } from '@switchboard/testing';
+import { eventually, signInSpawned, spawnServer, type SpawnedServer } from '@switchboard/testing/spawned-server';
 import { whenDatabaseAnswers } from './start.js';
 import { startTcpFaultProxy } from './tcp-fault-proxy.js';
-import { createTestDatabase } from './testing.js';
-import { eventually, ON_POSTGRES, signInSpawned, spawnServer, type SpawnedServer } from './spawned-server.js';
 
 t.test('start-up waits for an unreachable database with a readable line and no credentials, then goes on', async (t) => {
   const lines: string[] = [];
@@ -54,7 +53,7 @@ const logged = (server: SpawnedServer, pattern: RegExp) => async () => server.li
 const troubles = (server: SpawnedServer) =>
   server.lines.filter((line) => /"level":(50|60)|"stack"|Migration \(unknown\)|shutting down/.test(line));
 
-if (ON_POSTGRES) t.test('the server starts while the database is down and serves once it is up', async (t) => {
+t.test('the server starts while the database is down and serves once it is up', async (t) => {
   const { database, proxy } = await databaseBehindCutProxy(t);
   const server = await spawnServer('main.ts', { DATABASE_URL: proxy.urlFor(database.connectionString) });
   t.teardown(() => server.stop());
@@ -77,7 +76,7 @@ if (ON_POSTGRES) t.test('the server starts while the database is down and serves
   t.same(troubles(server), [], 'no error, stack trace or "Migration (unknown)" in the log');
 });
 
-if (ON_POSTGRES) t.test('a worker process starts while the database is down, then runs jobs through a later outage', async (t) => {
+t.test('a worker process starts while the database is down, then runs jobs through a later outage', async (t) => {
   const { database, proxy } = await databaseBehindCutProxy(t);
   const worker = await spawnServer('worker-main.ts', { DATABASE_URL: proxy.urlFor(database.connectionString) });
   t.teardown(() => worker.stop());
@@ -112,7 +111,7 @@ interface Outcome {
   status: number | string;
 }
 
-if (ON_POSTGRES) t.test('a database outage under load: 503 while it lasts, then service resumes with no acknowledged write lost', async (t) => {
+t.test('a database outage under load: 503 while it lasts, then service resumes with no acknowledged write lost', async (t) => {
   const database = await createTestDatabase();
   t.teardown(() => database.close());
   const target = new URL(database.connectionString);

@@ -4,7 +4,7 @@
 import t from 'tap';
 import { sql } from 'kysely';
 import { FEATURE_FLAGS } from '@switchboard/core';
-import { buildTestApp, seedTenant, signIn, TEST_PASSWORD } from './testing.js';
+import { buildTestApp, seedTenant, signIn, TEST_PASSWORD } from '@switchboard/testing';
 
 const NUL_MESSAGE = 'must not contain control characters such as NUL';
 const BODY_MESSAGE = 'The request body must be a JSON object.';

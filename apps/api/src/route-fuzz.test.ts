@@ -5,7 +5,7 @@ import t from 'tap';
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { setTenantFeatureFlag, FEATURE_FLAGS } from '@switchboard/core';
-import { buildTestApp, seedTenant, signIn } from './testing.js';
+import { buildTestApp, seedTenant, signIn } from '@switchboard/testing';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 30);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261206);

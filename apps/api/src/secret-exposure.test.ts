@@ -1,6 +1,6 @@
 // No stored secret, password, session token or CSRF token ever appears in an API response or a log line.
 import t from 'tap';
-import { buildTestApp, seedTenant, signIn, TEST_PASSWORD } from './testing.js';
+import { buildTestApp, seedTenant, signIn, TEST_PASSWORD } from '@switchboard/testing';
 
 const ctx = await buildTestApp({ env: { LOG_LEVEL: 'trace' } });
 t.teardown(ctx.close);

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import type { LightMyRequestResponse } from 'fastify';
+import { createTestDatabase, testKeyring } from '@switchboard/testing';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
-import { createTestDatabase, testKeyring } from './testing.js';
 import { SPA_CONTENT_SECURITY_POLICY } from './web.js';
 
 const dist = mkdtempSync(join(tmpdir(), 'switchboard-web-'));

@@ -1,16 +1,11 @@
 // The web app in a real browser against the real API: sign-in, schedule, edition-aware navigation,
 // stale deep links, the client portal, session expiry, and stable unique ids on every page.
 import t from 'tap';
-import { seedTenant, TEST_PASSWORD } from '@switchboard/api/testing';
-import { browserUnavailable, idProblems, launchBrowser, openPage, signInAs, startServer } from './harness.js';
+import { seedTenant, TEST_PASSWORD } from '@switchboard/testing';
+import { browserOrSkip, idProblems, openPage, signInAs, startServer } from '@switchboard/testing/browser';
 
-const unavailable = browserUnavailable();
-if (unavailable && process.env.CI) throw new Error(`Browser tests must run in CI: ${unavailable}`);
-if (unavailable) {
-  t.plan(0, `browser tests skipped: ${unavailable}`);
-} else {
-  const browser = await launchBrowser();
-  t.teardown(() => browser.close());
+const browser = await browserOrSkip(t);
+if (browser) {
   const ce = await startServer('ce');
   t.teardown(ce.close);
   const tenant = await seedTenant(ce.db, 'web');

@@ -3,24 +3,16 @@
 // reconnects on the emulator's consent page and the calendar is filled again; "Sync now" runs and
 // "Last sync" changes without a reload. Screenshots go to test-results/ for a human eye.
 import t from 'tap';
-import { fileURLToPath } from 'node:url';
 import { createScheduleEntry } from '@switchboard/core';
-import { seedTenant, signIn, TEST_PASSWORD } from '@switchboard/api/testing';
+import { seedTenant, signIn, TEST_PASSWORD } from '@switchboard/testing';
 import { loseGoogleCalendarState, startGoogleEmulator } from '@switchboard/emulators';
-import { browserUnavailable, eventually, idProblems, launchBrowser, openPage, signInAs, startServer } from './harness.js';
+import { browserOrSkip, eventually, idProblems, openPage, RESULTS, signInAs, startServer } from '@switchboard/testing/browser';
 
 const GOOGLE_CLIENT_ID = 'web-reconnect.apps.googleusercontent.com';
 const GOOGLE_SECRET = 'GOCSPX-browser-reconnect-secret';
-const RESULTS = fileURLToPath(new URL('../../../test-results', import.meta.url));
 
-const unavailable = browserUnavailable();
-if (unavailable && process.env.CI) throw new Error(`Browser tests must run in CI: ${unavailable}`);
-if (unavailable) {
-  t.plan(0, `browser tests skipped: ${unavailable}`);
-} else {
-  const browser = await launchBrowser();
-  t.teardown(() => browser.close());
-
+const browser = await browserOrSkip(t);
+if (browser) {
   t.test('after Google lost the calendar and the grant, a reconnect fills it again and Sync now updates Last sync live', async (t) => {
     const google = await startGoogleEmulator();
     t.teardown(google.close);

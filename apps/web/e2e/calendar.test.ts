@@ -2,21 +2,15 @@
 // consent page, lands back on Profile → Calendar connected, creates a schedule entry assigned to
 // themself, and the event appears in the emulator's calendar for that account.
 import t from 'tap';
-import { seedTenant, signIn, TEST_PASSWORD } from '@switchboard/api/testing';
+import { seedTenant, signIn, TEST_PASSWORD } from '@switchboard/testing';
 import { startGoogleEmulator } from '@switchboard/emulators';
-import { browserUnavailable, eventually, idProblems, launchBrowser, openPage, signInAs, startServer } from './harness.js';
+import { browserOrSkip, eventually, idProblems, openPage, signInAs, startServer } from '@switchboard/testing/browser';
 
 const GOOGLE_CLIENT_ID = 'web-calendar.apps.googleusercontent.com';
 const GOOGLE_SECRET = 'GOCSPX-browser-calendar-secret';
 
-const unavailable = browserUnavailable();
-if (unavailable && process.env.CI) throw new Error(`Browser tests must run in CI: ${unavailable}`);
-if (unavailable) {
-  t.plan(0, `browser tests skipped: ${unavailable}`);
-} else {
-  const browser = await launchBrowser();
-  t.teardown(() => browser.close());
-
+const browser = await browserOrSkip(t);
+if (browser) {
   t.test('a technician connects Google Calendar and a new schedule entry reaches it', async (t) => {
     const google = await startGoogleEmulator();
     t.teardown(google.close);

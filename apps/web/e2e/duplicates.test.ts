@@ -2,27 +2,17 @@
 // or a contact with an email already in use, shows a warning with "Open existing" (goes to that
 // record, nothing created) and "Create anyway" (creates it).
 import t from 'tap';
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { seedTenant, signIn, TEST_PASSWORD } from '@switchboard/api/testing';
-import { browserUnavailable, idProblems, launchBrowser, openPage, signInAs, startServer } from './harness.js';
+import { seedTenant, signIn, TEST_PASSWORD } from '@switchboard/testing';
+import { browserOrSkip, idProblems, openPage, RESULTS, signInAs, startServer } from '@switchboard/testing/browser';
 
-const RESULTS = fileURLToPath(new URL('../../../test-results', import.meta.url));
-
-const unavailable = browserUnavailable();
-if (unavailable && process.env.CI) throw new Error(`Browser tests must run in CI: ${unavailable}`);
-if (unavailable) {
-  t.plan(0, `browser tests skipped: ${unavailable}`);
-} else {
-  const browser = await launchBrowser();
-  t.teardown(() => browser.close());
+const browser = await browserOrSkip(t);
+if (browser) {
   const server = await startServer('ce');
   t.teardown(server.close);
   const tenant = await seedTenant(server.db, 'web-dup');
   const api = await signIn(server.app, tenant.admin.email);
   const acme = (await api.request('POST', '/api/clients', { name: 'Acme Corporation', domains: ['acme.test'] })).json() as { id: string };
   const jane = (await api.request('POST', '/api/contacts', { clientId: acme.id, fullName: 'Jane Doe', email: 'jane@acme.test' })).json() as { id: string };
-  mkdirSync(RESULTS, { recursive: true });
 
   const clientsNamed = async (pattern: string) =>
     (await server.db.selectFrom('clients').select('name').where('tenant_id', '=', tenant.tenantId).where('name', 'ilike', pattern).orderBy('created_at').execute()).map((c) => c.name);

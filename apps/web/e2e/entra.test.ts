@@ -3,20 +3,15 @@
 // connect through the consent page, discover, map, initial sync — and the client page offers
 // "Sync Entra now".
 import t from 'tap';
-import { seedTenant, signIn, TEST_PASSWORD } from '@switchboard/api/testing';
+import { seedTenant, signIn, TEST_PASSWORD } from '@switchboard/testing';
 import { startMicrosoftEmulator } from '@switchboard/emulators';
 import { FEATURE_FLAGS } from '@switchboard/core';
-import { browserUnavailable, idProblems, launchBrowser, openPage, signInAs, startServer } from './harness.js';
+import { browserOrSkip, idProblems, openPage, signInAs, startServer } from '@switchboard/testing/browser';
 
 const SECRET = 'Entra~browser-partner-secret-42';
 
-const unavailable = browserUnavailable();
-if (unavailable && process.env.CI) throw new Error(`Browser tests must run in CI: ${unavailable}`);
-if (unavailable) {
-  t.plan(0, `browser tests skipped: ${unavailable}`);
-} else {
-  const browser = await launchBrowser();
-  t.teardown(() => browser.close());
+const browser = await browserOrSkip(t);
+if (browser) {
   const ms = await startMicrosoftEmulator();
   t.teardown(ms.close);
   const partner = ms.directory.seedPartner({ customers: 3, usersPerCustomer: 12, seed: 42, app: { clientSecrets: [SECRET], redirectUris: [] } });

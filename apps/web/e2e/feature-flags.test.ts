@@ -2,25 +2,15 @@
 // saves, and the Microsoft Entra category appears at once, without a reload or a restart. A settings
 // viewer sees the same list and cannot change it.
 import t from 'tap';
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { seedTenant, TEST_PASSWORD } from '@switchboard/api/testing';
+import { seedTenant, TEST_PASSWORD } from '@switchboard/testing';
 import { FEATURE_FLAGS } from '@switchboard/core';
-import { browserUnavailable, idProblems, launchBrowser, openPage, signInAs, startServer } from './harness.js';
+import { browserOrSkip, idProblems, openPage, RESULTS, signInAs, startServer } from '@switchboard/testing/browser';
 
-const RESULTS = fileURLToPath(new URL('../../../test-results', import.meta.url));
-
-const unavailable = browserUnavailable();
-if (unavailable && process.env.CI) throw new Error(`Browser tests must run in CI: ${unavailable}`);
-if (unavailable) {
-  t.plan(0, `browser tests skipped: ${unavailable}`);
-} else {
-  const browser = await launchBrowser();
-  t.teardown(() => browser.close());
+const browser = await browserOrSkip(t);
+if (browser) {
   const server = await startServer('ee');
   t.teardown(server.close);
   const tenant = await seedTenant(server.db, 'web-flags');
-  mkdirSync(RESULTS, { recursive: true });
 
   t.test('an admin turns on the Entra flag and the Entra category appears without a restart', async (t) => {
     const { page, consoleErrors } = await openPage(t, browser);

@@ -1,17 +1,11 @@
 // Settings → Integrations → Providers starts with Integration health: "All integrations are
 // healthy", then a calendar connection in error shown with its reason and the action to take.
 import t from 'tap';
-import { seedTenant, TEST_PASSWORD } from '@switchboard/api/testing';
-import { browserUnavailable, idProblems, launchBrowser, openPage, signInAs, startServer } from './harness.js';
+import { seedTenant, TEST_PASSWORD } from '@switchboard/testing';
+import { browserOrSkip, idProblems, openPage, signInAs, startServer } from '@switchboard/testing/browser';
 
-const unavailable = browserUnavailable();
-if (unavailable && process.env.CI) throw new Error(`Browser tests must run in CI: ${unavailable}`);
-if (unavailable) {
-  t.plan(0, `browser tests skipped: ${unavailable}`);
-} else {
-  const browser = await launchBrowser();
-  t.teardown(() => browser.close());
-
+const browser = await browserOrSkip(t);
+if (browser) {
   t.test('healthy, then a condition with reason and action', async (t) => {
     const ee = await startServer('ee');
     t.teardown(ee.close);

@@ -5,20 +5,13 @@
 // first, with the server's words.
 import t from 'tap';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { seedTenant, signIn, testDns, TEST_PASSWORD } from '@switchboard/api/testing';
-import { browserUnavailable, idProblems, launchBrowser, openPage, signInAs, startServer } from './harness.js';
+import { seedTenant, signIn, testDns, TEST_PASSWORD } from '@switchboard/testing';
+import { browserOrSkip, idProblems, openPage, RESULTS, signInAs, startServer } from '@switchboard/testing/browser';
 
 const SECRET = 'Browser~domains-secret-0123456789abcdef';
-const SHOTS = '/tmp/shots';
 
-const unavailable = browserUnavailable();
-if (unavailable && process.env.CI) throw new Error(`Browser tests must run in CI: ${unavailable}`);
-if (unavailable) {
-  t.plan(0, `browser tests skipped: ${unavailable}`);
-} else {
-  const browser = await launchBrowser();
-  t.teardown(() => browser.close());
+const browser = await browserOrSkip(t);
+if (browser) {
   const ee = await startServer('ee');
   t.teardown(ee.close);
   const dns = await testDns();
@@ -84,8 +77,7 @@ if (unavailable) {
     t.match(await page.textContent(`${id}-missing`), /TXT record missing since .*Microsoft sign-in cannot be required until it is published again and checked/);
     t.equal(await page.textContent(`${id}-verify`), 'Check again');
     t.ok(await page.isDisabled(`${id}-required`), 'the requirement cannot be turned on while the record is missing');
-    mkdirSync(SHOTS, { recursive: true });
-    await page.locator('#login-domains').screenshot({ path: `${SHOTS}/login-domains-missing.png` });
+    await page.locator('#login-domains').screenshot({ path: `${RESULTS}/login-domains-missing.png` });
     await page.click(`${id}-verify`);
     await page.waitForSelector(`${id}-missing`, { state: 'detached' });
     t.match(await page.textContent(`${id}-verify-result`), /is verified/, 'the record is there: the warning clears');

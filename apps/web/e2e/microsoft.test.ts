@@ -2,20 +2,14 @@
 // refused with the consumer named, clear the binding (with confirmation), archive; CE shows only
 // MSP single sign-on; "Sign in with Microsoft" through the emulator's consent page.
 import t from 'tap';
-import { addVerifiedLoginDomain, seedTenant, signIn, TEST_PASSWORD } from '@switchboard/api/testing';
+import { addVerifiedLoginDomain, seedTenant, signIn, TEST_PASSWORD } from '@switchboard/testing';
 import { startMicrosoftEmulator } from '@switchboard/emulators';
-import { browserUnavailable, idProblems, launchBrowser, openPage, signInAs, startServer } from './harness.js';
+import { browserOrSkip, idProblems, openPage, signInAs, startServer } from '@switchboard/testing/browser';
 
 const SECRET = 'Browser~secret-value-0123456789abcdef';
 
-const unavailable = browserUnavailable();
-if (unavailable && process.env.CI) throw new Error(`Browser tests must run in CI: ${unavailable}`);
-if (unavailable) {
-  t.plan(0, `browser tests skipped: ${unavailable}`);
-} else {
-  const browser = await launchBrowser();
-  t.teardown(() => browser.close());
-
+const browser = await browserOrSkip(t);
+if (browser) {
   t.test('EE: create, bind, archive refused, clear, archive', async (t) => {
     const ee = await startServer('ee');
     t.teardown(ee.close);

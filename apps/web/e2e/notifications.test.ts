@@ -2,17 +2,12 @@
 // their count; opening one marks it read and follows its link; a new one appears when the tab
 // regains focus; "Mark all read" clears the count.
 import t from 'tap';
-import { seedTenant, TEST_PASSWORD } from '@switchboard/api/testing';
+import { seedTenant, TEST_PASSWORD } from '@switchboard/testing';
 import { notify, notifyAdmins } from '@switchboard/core';
-import { browserUnavailable, idProblems, launchBrowser, openPage, signInAs, startServer } from './harness.js';
+import { browserOrSkip, idProblems, openPage, signInAs, startServer } from '@switchboard/testing/browser';
 
-const unavailable = browserUnavailable();
-if (unavailable && process.env.CI) throw new Error(`Browser tests must run in CI: ${unavailable}`);
-if (unavailable) {
-  t.plan(0, `browser tests skipped: ${unavailable}`);
-} else {
-  const browser = await launchBrowser();
-  t.teardown(() => browser.close());
+const browser = await browserOrSkip(t);
+if (browser) {
   // EE: the calendar notifications link to Profile → Calendar, a tab only EE has.
   const ee = await startServer('ee');
   t.teardown(ee.close);

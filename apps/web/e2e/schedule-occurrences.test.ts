@@ -1,16 +1,11 @@
 // One occurrence of a repeating entry, changed and deleted on its own from the week view.
 import t from 'tap';
 import { createScheduleEntry } from '@switchboard/core';
-import { seedTenant, TEST_PASSWORD } from '@switchboard/api/testing';
-import { browserUnavailable, launchBrowser, openPage, signInAs, startServer } from './harness.js';
+import { seedTenant, TEST_PASSWORD } from '@switchboard/testing';
+import { browserOrSkip, openPage, signInAs, startServer } from '@switchboard/testing/browser';
 
-const unavailable = browserUnavailable();
-if (unavailable && process.env.CI) throw new Error(`Browser tests must run in CI: ${unavailable}`);
-if (unavailable) {
-  t.plan(0, `browser tests skipped: ${unavailable}`);
-} else {
-  const browser = await launchBrowser();
-  t.teardown(() => browser.close());
+const browser = await browserOrSkip(t);
+if (browser) {
   const ce = await startServer('ce');
   t.teardown(ce.close);
   const tenant = await seedTenant(ce.db, 'occurrences-web');

@@ -2,16 +2,11 @@
 // (EE, so the settings and calendar screens too) and the browser reports no policy violation; the
 // app cannot be framed.
 import t from 'tap';
-import { seedTenant, TEST_PASSWORD } from '@switchboard/api/testing';
-import { browserUnavailable, launchBrowser, openPage, signInAs, startServer } from './harness.js';
+import { seedTenant, TEST_PASSWORD } from '@switchboard/testing';
+import { browserOrSkip, openPage, signInAs, startServer } from '@switchboard/testing/browser';
 
-const unavailable = browserUnavailable();
-if (unavailable && process.env.CI) throw new Error(`Browser tests must run in CI: ${unavailable}`);
-if (unavailable) {
-  t.plan(0, `browser tests skipped: ${unavailable}`);
-} else {
-  const browser = await launchBrowser();
-  t.teardown(() => browser.close());
+const browser = await browserOrSkip(t);
+if (browser) {
   const ee = await startServer('ee');
   t.teardown(ee.close);
   const tenant = await seedTenant(ee.db, 'csp');

@@ -4,22 +4,13 @@
 // Calendar while a technician is connected names the technician first; after confirming, the
 // technician's card says the calendar must be reconnected. Screenshots go to test-results/.
 import t from 'tap';
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { seedTenant, signIn, TEST_PASSWORD } from '@switchboard/api/testing';
-import { browserUnavailable, idProblems, launchBrowser, openPage, signInAs, startServer } from './harness.js';
+import { seedTenant, signIn, TEST_PASSWORD } from '@switchboard/testing';
+import { browserOrSkip, idProblems, openPage, RESULTS, signInAs, startServer } from '@switchboard/testing/browser';
 
 const SECRET = 'Browser~policy-secret-0123456789abcdef';
-const SHOTS = fileURLToPath(new URL('../../../test-results', import.meta.url));
 
-const unavailable = browserUnavailable();
-if (unavailable && process.env.CI) throw new Error(`Browser tests must run in CI: ${unavailable}`);
-if (unavailable) {
-  t.plan(0, `browser tests skipped: ${unavailable}`);
-} else {
-  mkdirSync(SHOTS, { recursive: true });
-  const browser = await launchBrowser();
-  t.teardown(() => browser.close());
+const browser = await browserOrSkip(t);
+if (browser) {
   const ee = await startServer('ee');
   t.teardown(ee.close);
   /** The 409 that asks for confirmation is logged by Chromium as a failed resource; anything else counts. */
@@ -55,7 +46,7 @@ if (unavailable) {
     );
     t.equal(await page.textContent('#binding-msp_sso-ask-confirm'), 'Turn the requirement off and clear');
     t.equal(await page.$('#binding-msp_sso-clear-confirm[open]'), null, 'the first question gave way to this one');
-    await page.screenshot({ path: `${SHOTS}/sign-in-policy-1-refusal.png`, fullPage: true });
+    await page.screenshot({ path: `${RESULTS}/sign-in-policy-1-refusal.png`, fullPage: true });
     t.match(await page.textContent('#binding-msp_sso-status'), /Bound to MSP Sign-in App/, 'nothing changed yet');
 
     await page.click('#binding-msp_sso-ask-confirm');
@@ -63,7 +54,7 @@ if (unavailable) {
     t.match(await page.textContent('#binding-msp_sso-warning'), /no longer required for web-lockout\.test/);
     t.equal(await page.$('#binding-msp_sso-ask[open]'), null, 'the dialog closed');
     await page.waitForSelector(`#login-domain-${domain.id}-required:not(:checked)`);
-    await page.screenshot({ path: `${SHOTS}/sign-in-policy-2-cleared.png`, fullPage: true });
+    await page.screenshot({ path: `${RESULTS}/sign-in-policy-2-cleared.png`, fullPage: true });
     const row = await ee.db.selectFrom('msp_sso_login_domains').select('sso_required').where('id', '=', domain.id).executeTakeFirstOrThrow();
     t.equal(row.sso_required, false);
     t.same(await idProblems(page), [], 'every control has a unique id');
@@ -98,7 +89,7 @@ if (unavailable) {
     await page.waitForSelector('#binding-calendar-ask[open]');
     t.match(await page.textContent('#binding-calendar-ask p'), /Binding Calendar to "Calendar App 2" disconnects a connection authorized through "Calendar App": tech web-rebind \(tech@web-rebind\.test\)\. Confirm/);
     t.equal(await page.$('#binding-calendar-error'), null, 'the question is not shown as an error');
-    await page.screenshot({ path: `${SHOTS}/sign-in-policy-3-rebind-question.png`, fullPage: true });
+    await page.screenshot({ path: `${RESULTS}/sign-in-policy-3-rebind-question.png`, fullPage: true });
     t.match(await page.textContent('#binding-calendar-status'), /Bound to Calendar App\./, 'nothing changed yet');
 
     await page.click('#binding-calendar-ask-confirm');
@@ -114,6 +105,6 @@ if (unavailable) {
     t.equal(await tech.page.textContent('#calendar-microsoft-status'), 'Reconnect needed');
     t.match(await tech.page.textContent('#calendar-microsoft-error'), /reconnect your calendar/);
     t.ok(await tech.page.$('#calendar-microsoft-reconnect'), 'the card offers to reconnect');
-    await tech.page.screenshot({ path: `${SHOTS}/sign-in-policy-4-technician-reconnect.png`, fullPage: true });
+    await tech.page.screenshot({ path: `${RESULTS}/sign-in-policy-4-technician-reconnect.png`, fullPage: true });
   });
 }

@@ -3,24 +3,14 @@
 // themselves as the last admin, changes their own password on Profile and signs in with it; and
 // deactivating the technician ends their session at once.
 import t from 'tap';
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { seedTenant, TEST_PASSWORD } from '@switchboard/api/testing';
-import { browserUnavailable, idProblems, launchBrowser, openPage, signInAs, startServer } from './harness.js';
+import { seedTenant, TEST_PASSWORD } from '@switchboard/testing';
+import { browserOrSkip, idProblems, openPage, RESULTS, signInAs, startServer } from '@switchboard/testing/browser';
 
-const RESULTS = fileURLToPath(new URL('../../../test-results', import.meta.url));
 const TECH_PASSWORD = 'copper meadow lantern fig';
 const ADMIN_NEW_PASSWORD = 'quiet harbour ostrich violin';
 
-const unavailable = browserUnavailable();
-if (unavailable && process.env.CI) throw new Error(`Browser tests must run in CI: ${unavailable}`);
-if (unavailable) {
-  t.plan(0, `browser tests skipped: ${unavailable}`);
-} else {
-  const browser = await launchBrowser();
-  t.teardown(() => browser.close());
-  mkdirSync(RESULTS, { recursive: true });
-
+const browser = await browserOrSkip(t);
+if (browser) {
   t.test('add a technician with an invitation link, they set a password and sign in; change password; deactivation ends their session', async (t) => {
     const server = await startServer('ce');
     t.teardown(server.close);

@@ -1,7 +1,7 @@
 import t from 'tap';
 import Fastify from 'fastify';
 import { CALENDAR_CE_ERROR, CALENDAR_ROUTES } from '@switchboard/core';
-import { buildTestApp, seedTenant, signIn } from '@switchboard/api/testing';
+import { buildTestApp, seedTenant, signIn } from '@switchboard/testing';
 import { calendarPlugin } from './plugin.js';
 
 const concreteUrl = (url: string) => url.replace(/:\w+/g, '0b0f8a5e-8a1c-4a7e-9d1e-1f2b3c4d5e6f');

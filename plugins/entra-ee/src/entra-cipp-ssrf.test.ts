@@ -6,7 +6,7 @@ import { createServer as createHttpServer } from 'node:http';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import t from 'tap';
 import { startMicrosoftEmulator } from '@switchboard/emulators';
-import { entraApp, seedEntraTenant, seedPartnerFor } from './entra-test-setup.js';
+import { entraApp, seedEntraTenant, seedPartnerFor } from '@switchboard/testing/entra';
 
 const CIPP_SECRET = 'Cipp~api-client-secret-ssrf-never-logged-58';
 const REMOTE_BODY = 'internal-admin-page root:x:0:0 do-not-echo';

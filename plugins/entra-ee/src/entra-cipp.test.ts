@@ -3,7 +3,7 @@
 // listing, and a no-change run with zero contact writes.
 import t from 'tap';
 import { startCippEmulator, startMicrosoftEmulator } from '@switchboard/emulators';
-import { entraApp, seedEntraTenant, seedPartnerFor, waitForRun } from './entra-test-setup.js';
+import { entraApp, seedEntraTenant, seedPartnerFor, waitForRun } from '@switchboard/testing/entra';
 
 const CIPP_SECRET = 'Cipp~api-client-secret-never-logged-31';
 const ms = await startMicrosoftEmulator();

@@ -3,8 +3,8 @@
 // deactivation, deletion, field toggles) and a no-change run that writes nothing.
 import t from 'tap';
 import { startMicrosoftEmulator } from '@switchboard/emulators';
+import { CLIENT_SECRET, connectDirect, entraApp, seedEntraTenant, seedPartnerFor, waitForRun, setFlags } from '@switchboard/testing/entra';
 import { startDueScheduledRuns } from './services/schedule.js';
-import { CLIENT_SECRET, connectDirect, entraApp, seedEntraTenant, seedPartnerFor, waitForRun, setFlags } from './entra-test-setup.js';
 
 const ms = await startMicrosoftEmulator();
 t.teardown(ms.close);

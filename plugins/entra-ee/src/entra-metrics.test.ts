@@ -1,9 +1,9 @@
 // Entra sync observability: a finished run counts once by outcome and per managed tenant, its job's
 // log lines carry tenantId, runId and jobId, and the partner app's secret never reaches a log.
 import t from 'tap';
-import { buildTestApp } from '@switchboard/api/testing';
+import { buildTestApp } from '@switchboard/testing';
 import { startMicrosoftEmulator } from '@switchboard/emulators';
-import { CLIENT_SECRET, connectDirect, PUBLIC_URL, seedEntraTenant, seedPartnerFor, waitForRun } from './entra-test-setup.js';
+import { CLIENT_SECRET, connectDirect, PUBLIC_URL, seedEntraTenant, seedPartnerFor, waitForRun } from '@switchboard/testing/entra';
 
 const ms = await startMicrosoftEmulator();
 t.teardown(ms.close);

@@ -1,9 +1,9 @@
 // A worker that stops in the middle of a sync: another process on the same database resumes the run
 // from what was committed, and no contact is created twice.
 import t from 'tap';
-import { createTestDatabase } from '@switchboard/api/testing';
+import { createTestDatabase } from '@switchboard/testing';
 import { startMicrosoftEmulator } from '@switchboard/emulators';
-import { connectDirect, entraApp, seedEntraTenant, seedPartnerFor, waitForRun } from './entra-test-setup.js';
+import { connectDirect, entraApp, seedEntraTenant, seedPartnerFor, waitForRun } from '@switchboard/testing/entra';
 import { recoverStaleRuns } from './services/sync-worker.js';
 
 const ms = await startMicrosoftEmulator();
@@ -41,7 +41,7 @@ t.test('resume after the worker is stopped mid-run: no duplicate contacts', asyn
   const second = await entraApp(t, ms, { database });
   for (const { name, value } of secrets) await second.app.secrets.put(second.db, seeded.tenantId, name, value);
   await recoverStaleRuns(second.db, second.app.jobs, 0);
-  const { signIn } = await import('@switchboard/api/testing');
+  const { signIn } = await import('@switchboard/testing');
   const again = await signIn(second.app, seeded.admin.email);
   const run = await waitForRun(again, runId);
   t.equal(run.status, 'succeeded', JSON.stringify(run.tenants.map((x: { error: string | null }) => x.error)));

@@ -4,9 +4,9 @@
 import t from 'tap';
 import Fastify from 'fastify';
 import { ENTRA_CE_ERROR, ENTRA_ROUTES } from '@switchboard/core';
-import { buildTestApp, seedTenant, signIn } from '@switchboard/api/testing';
+import { buildTestApp, seedTenant, signIn } from '@switchboard/testing';
+import { ALL_FLAGS, setFlags } from '@switchboard/testing/entra';
 import { entraPlugin } from './plugin.js';
-import { ALL_FLAGS, setFlags } from './entra-test-setup.js';
 
 const ctx = await buildTestApp({ edition: 'ee' });
 t.teardown(ctx.close);

@@ -3,9 +3,9 @@
 // missing configuration, guards and tenant isolation.
 import t from 'tap';
 import { createHash } from 'node:crypto';
-import { signIn } from '@switchboard/api/testing';
+import { signIn } from '@switchboard/testing';
 import { submitGoogleConsent } from '@switchboard/emulators';
-import { connectCalendar, GOOGLE_SECRET, MICROSOFT_SECRET, setupTenant, startCalendarApp, startEmulators } from '../calendar-test-setup.js';
+import { connectCalendar, GOOGLE_SECRET, MICROSOFT_SECRET, setupTenant, startCalendarApp, startEmulators } from '@switchboard/testing/calendar';
 
 const emulators = await startEmulators(t);
 const ctx = await startCalendarApp(t, emulators);

@@ -4,7 +4,7 @@
 // Meaningful on PostgreSQL (TEST_DATABASE_URL); the embedded database runs them one at a time.
 import t from 'tap';
 import type { LightMyRequestResponse } from 'fastify';
-import { connectCalendar, eventually, setupTenant, startCalendarApp, startEmulators } from '../calendar-test-setup.js';
+import { connectCalendar, eventually, setupTenant, startCalendarApp, startEmulators } from '@switchboard/testing/calendar';
 
 const N = 10;
 const emulators = await startEmulators(t);

@@ -10,9 +10,9 @@ import type { Test } from 'tap';
 import { sql } from 'kysely';
 import { cancelOccurrence, createScheduleEntry, deleteScheduleEntry, getScheduleEntry, overrideOccurrence, updateScheduleEntry } from '@switchboard/core';
 import { loseGoogleCalendarState } from '@switchboard/emulators';
+import { connectCalendar, eventually, setupTenant, startCalendarApp, startEmulators, type CalendarTenant, type Emulators } from '@switchboard/testing/calendar';
 import { MAPPING_PROPERTY_ID } from '../adapters/graph-mapping.js';
 import { MAPPING_ID_PROPERTY } from '../adapters/google-mapping.js';
-import { connectCalendar, eventually, setupTenant, startCalendarApp, startEmulators, type CalendarTenant, type Emulators } from '../calendar-test-setup.js';
 import { createAdapterFactory } from './adapter-factory.js';
 import { SERIES_IN_CONFLICT } from './series-exceptions.js';
 

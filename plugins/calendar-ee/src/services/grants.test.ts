@@ -3,7 +3,7 @@
 // lifetime the next sync, through google-auth-library and msal-node, marks the connection
 // needs_reconnect and tells the technician and the tenant's admins.
 import t, { type Test } from 'tap';
-import { connectCalendar, eventually, setupTenant, startCalendarApp, startEmulators, type CalendarTenant } from '../calendar-test-setup.js';
+import { connectCalendar, eventually, setupTenant, startCalendarApp, startEmulators, type CalendarTenant } from '@switchboard/testing/calendar';
 import { loadTokens } from './tokens.js';
 
 const emulators = await startEmulators(t);

@@ -5,8 +5,8 @@ import t, { type Test } from 'tap';
 import pg from 'pg';
 import { sql } from 'kysely';
 import { createScheduleEntry } from '@switchboard/core';
-import { buildTestApp, createTestDatabase } from '@switchboard/api/testing';
-import { connectCalendar, eventually, setupTenant, startCalendarApp, startEmulators } from '../calendar-test-setup.js';
+import { buildTestApp, createTestDatabase } from '@switchboard/testing';
+import { connectCalendar, eventually, setupTenant, startCalendarApp, startEmulators } from '@switchboard/testing/calendar';
 import { PROVIDER_JOBS, PUSH_JOB } from './calendar-jobs.js';
 import { createInFlightJobs, LOCK_SPACE } from './in-flight-jobs.js';
 

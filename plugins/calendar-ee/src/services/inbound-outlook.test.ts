@@ -4,8 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import t from 'tap';
 import { listScheduleEntries } from '@switchboard/core';
+import { connectCalendar, eventually, setupTenant, startCalendarApp, startEmulators } from '@switchboard/testing/calendar';
 import { MAPPING_PROPERTY_ID } from '../adapters/graph-mapping.js';
-import { connectCalendar, eventually, setupTenant, startCalendarApp, startEmulators } from '../calendar-test-setup.js';
 
 const emulators = await startEmulators(t);
 const ctx = await startCalendarApp(t, emulators);

@@ -5,7 +5,7 @@
 import t from 'tap';
 import { sql } from 'kysely';
 import { createScheduleEntry, getScheduleEntry, updateScheduleEntry } from '@switchboard/core';
-import { connectCalendar, eventually, setupTenant, startCalendarApp, startEmulators } from '../calendar-test-setup.js';
+import { connectCalendar, eventually, setupTenant, startCalendarApp, startEmulators } from '@switchboard/testing/calendar';
 
 const emulators = await startEmulators(t);
 // A one-minute sweep spreads its syncs over a few seconds (a tenth of the interval).

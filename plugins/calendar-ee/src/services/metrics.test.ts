@@ -3,7 +3,7 @@
 // carries an id; and no secret this test stored ever reaches a log line.
 import t from 'tap';
 import { createScheduleEntry } from '@switchboard/core';
-import { connectCalendar, eventually, GOOGLE_SECRET, MICROSOFT_SECRET, setupTenant, startCalendarApp, startEmulators } from '../calendar-test-setup.js';
+import { connectCalendar, eventually, GOOGLE_SECRET, MICROSOFT_SECRET, setupTenant, startCalendarApp, startEmulators } from '@switchboard/testing/calendar';
 
 const METRICS_TOKEN = 'metrics-token-for-the-calendar-test-7d41';
 const emulators = await startEmulators(t);

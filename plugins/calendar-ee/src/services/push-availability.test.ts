@@ -2,7 +2,7 @@
 // providers not the local emulators) no channel is asked for, the connection card and the health
 // view say why, and the sync still runs (the sweep's job).
 import t from 'tap';
-import { connectCalendar, eventually, setupTenant, startCalendarApp, startEmulators } from '../calendar-test-setup.js';
+import { connectCalendar, eventually, setupTenant, startCalendarApp, startEmulators } from '@switchboard/testing/calendar';
 
 const emulators = await startEmulators(t);
 // '' unsets the harness's SWITCHBOARD_ALLOW_LOOPBACK_PROVIDERS=true: a server in production mode.

@@ -3,7 +3,7 @@
 // connection, and no effect across tenants.
 import t from 'tap';
 import { createScheduleEntry, deleteScheduleEntry, updateScheduleEntry } from '@switchboard/core';
-import { connectCalendar, eventually, setupTenant, startCalendarApp, startEmulators } from '../calendar-test-setup.js';
+import { connectCalendar, eventually, setupTenant, startCalendarApp, startEmulators } from '@switchboard/testing/calendar';
 
 const emulators = await startEmulators(t);
 const ctx = await startCalendarApp(t, emulators);

@@ -5,7 +5,7 @@
 import t from 'tap';
 import { createScheduleEntry, getScheduleEntry, updateScheduleEntry } from '@switchboard/core';
 import { loseGoogleCalendarState } from '@switchboard/emulators';
-import { connectCalendar, eventually, setupTenant, startCalendarApp, startEmulators, type CalendarTenant } from '../calendar-test-setup.js';
+import { connectCalendar, eventually, setupTenant, startCalendarApp, startEmulators, type CalendarTenant } from '@switchboard/testing/calendar';
 
 const emulators = await startEmulators(t);
 const ctx = await startCalendarApp(t, emulators);

@@ -4,7 +4,7 @@
 // moved out of the window must not.
 import t from 'tap';
 import { createScheduleEntry, getScheduleEntry } from '@switchboard/core';
-import { connectCalendar, eventually, setupTenant, startCalendarApp, startEmulators } from '../calendar-test-setup.js';
+import { connectCalendar, eventually, setupTenant, startCalendarApp, startEmulators } from '@switchboard/testing/calendar';
 
 const emulators = await startEmulators(t);
 const ctx = await startCalendarApp(t, emulators);

@@ -3,8 +3,8 @@
 import t from 'tap';
 import { sql } from 'kysely';
 import { cancelOccurrence, createScheduleEntry, deleteScheduleEntry, findOccurrenceOverride, getScheduleEntry, overrideOccurrence, updateScheduleEntry } from '@switchboard/core';
+import { connectCalendar, setupTenant, startCalendarApp, startEmulators } from '@switchboard/testing/calendar';
 import { PUSH_JOB } from './calendar-jobs.js';
-import { connectCalendar, setupTenant, startCalendarApp, startEmulators } from '../calendar-test-setup.js';
 import { createAdapterFactory } from './adapter-factory.js';
 import { pullProvider } from './pull.js';
 import { pushEntry } from './push.js';

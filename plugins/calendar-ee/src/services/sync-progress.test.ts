@@ -3,7 +3,7 @@
 // connection that does not sync. No job runs here, so the progress rows are exactly what the test wrote.
 import t from 'tap';
 import type { SyncProgress } from '@switchboard/db';
-import { connectCalendar, setupTenant, startCalendarApp, startEmulators, type CalendarTenant } from '../calendar-test-setup.js';
+import { connectCalendar, setupTenant, startCalendarApp, startEmulators, type CalendarTenant } from '@switchboard/testing/calendar';
 
 const emulators = await startEmulators(t);
 const ctx = await startCalendarApp(t, emulators, { workers: false });

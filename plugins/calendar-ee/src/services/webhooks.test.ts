@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import t from 'tap';
 import type { KyselyPlugin } from 'kysely';
-import { buildTestApp, seedTenant } from '@switchboard/api/testing';
+import { buildTestApp, seedTenant } from '@switchboard/testing';
 import { BadRequest } from '@switchboard/core';
 import { MAX_GRAPH_NOTIFICATIONS } from '../schemas.js';
 import { webhookSecretName } from './providers.js';

@@ -6,7 +6,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { once } from 'node:events';
 import type { KyselyPlugin } from 'kysely';
-import { buildTestApp, createTestDatabase, seedTenant, signIn } from '@switchboard/api/testing';
+import { buildTestApp, createTestDatabase, seedTenant, signIn } from '@switchboard/testing';
 import { CALENDAR_CE_ERROR, CALENDAR_ROUTES, ENTRA_CE_ERROR, ENTRA_ROUTES } from './index.js';
 import type { StableRoute } from './surface.js';
 

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { loadConfig } from '@switchboard/api';
-import { buildTestApp, seedTenant, signIn, TEST_PASSWORD } from '@switchboard/api/testing';
+import { buildTestApp, seedTenant, signIn, TEST_PASSWORD } from '@switchboard/testing';
 import { createSession } from '../services/sessions.js';
 
 // The production per-address sign-in budget (the harness raises it for other test files).

@@ -2,7 +2,7 @@
 // another contact uses, is answered 409 possible_duplicate with the existing records; ?confirm=true
 // saves anyway. Only the tenant's own records ever match.
 import t from 'tap';
-import { buildTestApp, seedTenant, signIn, type Session } from '@switchboard/api/testing';
+import { buildTestApp, seedTenant, signIn, type Session } from '@switchboard/testing';
 
 const ctx = await buildTestApp();
 t.teardown(ctx.close);

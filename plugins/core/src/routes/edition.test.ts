@@ -1,5 +1,5 @@
 import t from 'tap';
-import { buildTestApp, seedTenant, signIn } from '@switchboard/api/testing';
+import { buildTestApp, seedTenant, signIn } from '@switchboard/testing';
 
 t.test('CE: no calendar category or tab, only the msp_sso consumer, no EE plugins loaded (EE: see the EE plugins)', async (t) => {
   const ctx = await buildTestApp({ edition: 'ce' });

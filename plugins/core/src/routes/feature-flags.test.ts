@@ -1,7 +1,7 @@
 // Settings → Feature flags: every declared flag with what it does, its default and this tenant's
 // value; admins change it for their tenant (audited), settings viewers only read, others are refused.
 import t from 'tap';
-import { buildTestApp, seedTenant, signIn } from '@switchboard/api/testing';
+import { buildTestApp, seedTenant, signIn } from '@switchboard/testing';
 import { FEATURE_FLAGS } from '../services/feature-flags.js';
 
 const ctx = await buildTestApp();

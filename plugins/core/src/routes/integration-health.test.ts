@@ -3,7 +3,7 @@
 // no METRICS_TOKEN configured, /metrics does not exist.
 import t from 'tap';
 import { sql } from 'kysely';
-import { buildTestApp, seedTenant, signIn } from '@switchboard/api/testing';
+import { buildTestApp, seedTenant, signIn } from '@switchboard/testing';
 import { reconcileHealthNotifications } from '../services/integration-health.js';
 import { HEALTH_JOB } from './integration-health.js';
 

@@ -1,7 +1,7 @@
 // GET /api/notifications, POST /api/notifications/:id/read, POST /api/notifications/read-all:
 // each signed-in user (internal or client portal) sees and changes only their own.
 import t from 'tap';
-import { buildTestApp, seedTenant, signIn } from '@switchboard/api/testing';
+import { buildTestApp, seedTenant, signIn } from '@switchboard/testing';
 import { notify, resolveNotifications } from '../services/notifications.js';
 
 const ctx = await buildTestApp();

@@ -1,6 +1,6 @@
 import t from 'tap';
 import type { Kysely } from 'kysely';
-import { buildTestApp, seedTenant, signIn } from '@switchboard/api/testing';
+import { buildTestApp, seedTenant, signIn } from '@switchboard/testing';
 import * as recurrenceGuard from '../../../../db/src/migrations/0007_recurrence_guard.js';
 
 const ctx = await buildTestApp();

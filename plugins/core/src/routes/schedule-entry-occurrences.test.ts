@@ -1,5 +1,5 @@
 import t from 'tap';
-import { buildTestApp, seedTenant, signIn, type Session } from '@switchboard/api/testing';
+import { buildTestApp, seedTenant, signIn, type Session } from '@switchboard/testing';
 
 const ctx = await buildTestApp();
 t.teardown(ctx.close);

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { sql } from 'kysely';
-import { buildTestApp, seedTenant } from '@switchboard/api/testing';
+import { buildTestApp, seedTenant } from '@switchboard/testing';
 import { createScheduleEntry } from './schedule-entries.js';
 
 // Workers are off, so jobs stay queued for the test to inspect.

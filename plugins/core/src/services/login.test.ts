@@ -1,6 +1,6 @@
 import t from 'tap';
 import { parseOptions } from '@node-rs/argon2';
-import { createTestDatabase, seedTenant, TEST_PASSWORD } from '@switchboard/api/testing';
+import { createTestDatabase, seedTenant, TEST_PASSWORD } from '@switchboard/testing';
 import { createUser } from './users.js';
 import { LoginRefused, verifyLogin } from './login.js';
 import { hashPassword, standInPasswordHash, verifyPassword } from './passwords.js';

@@ -1,7 +1,7 @@
 // notify / notifyAdmins / resolveNotifications against a real database: one open notification per
 // recipient and dedupe key, a new one after resolve, and exactly the admins as recipients.
 import t from 'tap';
-import { buildTestApp, seedTenant } from '@switchboard/api/testing';
+import { buildTestApp, seedTenant } from '@switchboard/testing';
 import { createUser, forTenant } from '@switchboard/core';
 import { notify, notifyAdmins, resolveNotifications, countUnread, listNotifications } from './notifications.js';
 

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { buildTestApp, seedTenant, signIn } from '@switchboard/api/testing';
+import { buildTestApp, seedTenant, signIn } from '@switchboard/testing';
 import { createOutboxRelay, type DomainEvent } from './outbox.js';
 import { createScheduleEntry } from './schedule-entries.js';
 import type { ScheduleEntryInput } from '../schemas/schedule-entries.js';

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { createHash } from 'node:crypto';
-import { buildTestApp, seedTenant, signIn, TEST_PASSWORD } from '@switchboard/api/testing';
+import { buildTestApp, seedTenant, signIn, TEST_PASSWORD } from '@switchboard/testing';
 import { issuePasswordLink, LINK_EXPIRED, redeemPasswordLink } from './password-reset.js';
 
 const ctx = await buildTestApp();

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { createTestDatabase, seedTenant } from '@switchboard/api/testing';
+import { createTestDatabase, seedTenant } from '@switchboard/testing';
 import { createSecretStore } from './secrets.js';
 import { keyringFromEnv, loadOrCreateKeyFile } from './keyring.js';
 import { rotateSecretKey } from './key-rotation.js';

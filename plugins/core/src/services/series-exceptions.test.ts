@@ -1,5 +1,5 @@
 import t from 'tap';
-import { buildTestApp, seedTenant } from '@switchboard/api/testing';
+import { buildTestApp, seedTenant } from '@switchboard/testing';
 import { createScheduleEntry, deleteScheduleEntry, getScheduleEntry, listScheduleEntries, updateScheduleEntry } from './schedule-entries.js';
 import { cancelOccurrence, findOccurrenceOverride, overrideOccurrence } from './series-exceptions.js';
 import { isOccurrenceStart, occurrenceStarts } from './recurrence-expansion.js';

@@ -1,5 +1,5 @@
 import t, { type Test } from 'tap';
-import { buildTestApp, seedTenant, signIn, type Session } from '@switchboard/api/testing';
+import { buildTestApp, seedTenant, signIn, type Session } from '@switchboard/testing';
 
 const SECRET = 'Qq7~binding-test-secret-never-shown-55555';
 

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { buildTestApp, seedTenant, signIn } from '@switchboard/api/testing';
+import { buildTestApp, seedTenant, signIn } from '@switchboard/testing';
 
 const SECRET = 'Xy8Q~profile-secret-never-shown-0123456789';
 const ROTATED = 'Zz9R~rotated-secret-also-never-shown-987654';

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { buildTestApp, createTestDatabase, seedTenant } from '@switchboard/api/testing';
+import { buildTestApp, createTestDatabase, seedTenant } from '@switchboard/testing';
 import type { Db } from '@switchboard/core';
 import { materializeBindings } from './materialize.js';
 

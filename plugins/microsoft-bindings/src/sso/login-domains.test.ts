@@ -3,7 +3,7 @@
 // cannot be taken by another (also under a race), the periodic re-check turns the Microsoft sign-in
 // requirement off when the record is gone, and a required domain is disabled only on confirmation.
 import t from 'tap';
-import { buildTestApp, seedTenant, signIn, testDns, type Session } from '@switchboard/api/testing';
+import { buildTestApp, seedTenant, signIn, testDns, type Session } from '@switchboard/testing';
 import { createTxtVerifier } from './dns-verification.js';
 import { recheckVerifiedDomains } from './domain-recheck.js';
 

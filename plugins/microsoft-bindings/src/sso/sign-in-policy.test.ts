@@ -4,7 +4,7 @@
 // sign-in stopped working lets passwords in again and tells the admins; and "require" against
 // "clear" run at the same time never end in a required domain without a binding.
 import t, { type Test } from 'tap';
-import { buildTestApp, createTestDatabase, seedTenant, signIn, TEST_PASSWORD, type Session, type TestApp } from '@switchboard/api/testing';
+import { buildTestApp, createTestDatabase, seedTenant, signIn, TEST_PASSWORD, type Session, type TestApp } from '@switchboard/testing';
 import type { Db } from '@switchboard/core';
 import { assertMspSsoReady, mspSsoReadiness } from './msp-sso.js';
 import { clearBinding } from '../services/bindings.js';

@@ -1,17 +1,17 @@
-// Test support: a fresh database per test file (its own PostgreSQL database when TEST_DATABASE_URL
-// is set, otherwise an in-memory PGlite), the real app on it, and sign-in helpers.
+// Test support: a fresh PostgreSQL database per test file, the real app on it, and sign-in helpers.
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { migrateToLatest, openDatabase, type DatabaseHandle } from '@switchboard/db';
+import { migrateToLatest, openDatabase, startEmbeddedPostgres, type DatabaseHandle } from '@switchboard/db';
 import { createTenant, createUser, keyringFromEnv, type Db, type Keyring } from '@switchboard/core';
 import { startDnsEmulator, type DnsEmulator } from '@switchboard/emulators/dns';
-import { buildApp } from './app.js';
-import { loadConfig } from './config.js';
+import { buildApp, loadConfig, loggerOptions } from '@switchboard/api';
 import { captureLogStream, captureSecret, captureStoredSecrets } from './log-capture.js';
-import { loggerOptions } from './logger.js';
 
-export { captureLogStream, captureStoredSecrets } from './log-capture.js';
+export { captureLogStream, captureSecret, captureStoredSecrets } from './log-capture.js';
 
 /**
  * Awaits a test's teardown for at most 15 s. A job still awaiting a provider call can hold a
@@ -26,27 +26,48 @@ export async function closeWithin(closing: Promise<unknown>, what: string): Prom
   setTimeout(() => process.exit(), 1000).unref();
 }
 
+/** Server settings for a test cluster: durability traded for speed (a crash loses nothing we need). */
+export const TEST_SERVER_SETTINGS = { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off', max_connections: '300' };
+
+let server: Promise<string> | undefined;
+
+/**
+ * The PostgreSQL server this test process creates its databases on: TEST_DATABASE_URL (set by
+ * `npm test` for the whole run: its embedded server or the one it was given), or, for a test file
+ * run on its own, an embedded server of this process's, stopped and removed when it exits.
+ */
+function testServer(): Promise<string> {
+  server ??= (async () => {
+    if (process.env.TEST_DATABASE_URL) return process.env.TEST_DATABASE_URL;
+    const dir = mkdtempSync(join(tmpdir(), 'sb-test-pg-'));
+    const embedded = await startEmbeddedPostgres(dir, { settings: TEST_SERVER_SETTINGS });
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    return embedded.connectionString;
+  })();
+  return server;
+}
+
+/**
+ * A new database for one test file: a copy of the run's migrated template (TEST_TEMPLATE_DATABASE,
+ * made once by `npm test`), or created and migrated here when there is none. Dropped on close.
+ */
 export async function createTestDatabase(): Promise<DatabaseHandle> {
-  const adminUrl = process.env.TEST_DATABASE_URL;
-  if (!adminUrl) {
-    const handle = await openDatabase({ inMemory: true });
-    await migrateToLatest(handle.db);
-    return handle;
-  }
+  const serverUrl = await testServer();
+  const template = process.env.TEST_TEMPLATE_DATABASE;
   const name = `sb_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
+  const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${pg.escapeIdentifier(template)}` : ''}`);
   await admin.end();
-  const url = new URL(adminUrl);
+  const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const handle = await openDatabase({ databaseUrl: url.toString(), poolSize: 5 });
-  await migrateToLatest(handle.db);
+  if (!template) await migrateToLatest(handle.db);
   return {
     ...handle,
     async close() {
       await handle.close();
-      const dropper = new pg.Client({ connectionString: adminUrl });
+      const dropper = new pg.Client({ connectionString: serverUrl });
       await dropper.connect();
       await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await dropper.end();
@@ -99,7 +120,7 @@ export interface TestApp {
 }
 
 export async function buildTestApp(
-  opts: { edition?: 'ce' | 'ee'; env?: Record<string, string>; runWorkers?: boolean; database?: DatabaseHandle; keyring?: Keyring } = {},
+  opts: { edition?: 'ce' | 'ee'; env?: Record<string, string>; runWorkers?: boolean; database?: DatabaseHandle; keyring?: Keyring; serveWeb?: boolean } = {},
 ): Promise<TestApp> {
   const database = opts.database ?? (await createTestDatabase());
   // Another app's keyring, for a second process on the same database reading its secrets.
@@ -127,7 +148,8 @@ export async function buildTestApp(
     database,
     keyring,
     logger: { ...(loggerOptions(config.LOG_LEVEL) as object), stream },
-    serveWeb: false,
+    // The built web app, for browser tests (see browser.ts); API tests need none.
+    serveWeb: opts.serveWeb ?? false,
     outboxIntervalMs: 50,
   });
   await app.ready();

@@ -1,11 +1,13 @@
 // What the Entra tests share: an EE app against the Microsoft emulator with a seeded partner, a PSA
 // tenant with the Entra flags on, a Direct connection made through the emulator's consent page, and
-// a wait for a sync run to finish.
+// a wait for a sync run to finish. Used by the entra-ee tests and the Entra benchmark; Enterprise
+// Edition only.
 import type { Test } from 'tap';
 import { FEATURE_FLAGS } from '@switchboard/core';
-import { buildTestApp, seedTenant, signIn, type Session } from '@switchboard/api/testing';
-import { completeMicrosoftConsent, type MicrosoftEmulator, type SeededPartner } from '@switchboard/emulators';
 import type { DatabaseHandle } from '@switchboard/db';
+import { completeMicrosoftConsent, type MicrosoftEmulator, type SeededPartner } from '@switchboard/emulators';
+import { eventually } from './eventually.js';
+import { buildTestApp, seedTenant, signIn, type Session } from './index.js';
 
 export const PUBLIC_URL = 'http://switchboard.test:3000';
 export const CLIENT_SECRET = 'Entra~partner-app-secret-never-logged-77';
@@ -54,12 +56,13 @@ export async function connectDirect(admin: Session, partner: SeededPartner) {
   return { profileId: profile.json().id as string, callback, redirectUrl: start.json().redirectUrl as string };
 }
 
-export async function waitForRun(admin: Session, runId: string, timeoutMs = 120_000) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const run = (await admin.request('GET', `/api/integrations/entra/runs/${runId}`)).json();
-    if (!['queued', 'running'].includes(run.status)) return run;
-    if (Date.now() > until) throw new Error(`run ${runId} still ${run.status}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+export function waitForRun(admin: Session, runId: string, timeoutMs = 120_000) {
+  return eventually(
+    async () => {
+      const run = (await admin.request('GET', `/api/integrations/entra/runs/${runId}`)).json();
+      return !['queued', 'running'].includes(run.status) && run;
+    },
+    timeoutMs,
+    `run ${runId} finishing`,
+  );
 }

@@ -3,10 +3,11 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import getPort from 'get-port';
+import { eventually as poll } from './eventually.js';
 import { captureLogStream, captureSecret } from './log-capture.js';
 
 export interface SpawnedServer {
@@ -17,28 +18,24 @@ export interface SpawnedServer {
   readonly exit: { code: number | null; signal: string | null } | undefined;
   /** `fetch` against the server, given up after 10 s so no test step can hang. */
   request(path: string, init?: RequestInit): Promise<Response>;
+  /** Sends `signal` to the process; SIGKILL stands for a crash, with no chance to clean up. */
+  kill(signal: NodeJS.Signals): void;
   /** Sends SIGTERM (SIGKILL after 20 s) and removes the data folder. */
   stop(): Promise<void>;
 }
 
-/**
- * Why the spawned-server tests run in the PostgreSQL pass of the suite only (CI runs both passes): an embedded database lives inside the server's
- * own process, where no network can cut it; served from a test process instead, pglite-socket 0.1.6
- * runs a reset connection's ROLLBACK concurrently with later work and with its own shutdown, which
- * can wedge the shared session. The embedded engine's side is covered in process by
- * database-connection-loss.test.ts.
- */
-export const ON_POSTGRES = !!process.env.TEST_DATABASE_URL;
+// main.ts and worker-main.ts sit side by side; @switchboard/api exports main.ts only.
+const API_SOURCE = dirname(fileURLToPath(import.meta.resolve('@switchboard/api/main')));
 
 export const SPAWNED_ADMIN = { email: 'outage-admin@switchboard.test', password: 'a long outage test password' };
 captureSecret(SPAWNED_ADMIN.password);
 
 export async function spawnServer(entry: 'main.ts' | 'worker-main.ts', env: Record<string, string>): Promise<SpawnedServer> {
-  const port = await freePort();
+  const port = await getPort({ host: '127.0.0.1' });
   const dataDir = mkdtempSync(join(tmpdir(), 'sb-outage-'));
   const secretKey = randomBytes(32).toString('base64');
   captureSecret(secretKey);
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL(entry, import.meta.url))], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(API_SOURCE, entry)], {
     env: {
       ...process.env,
       PORT: String(port),
@@ -81,6 +78,7 @@ export async function spawnServer(entry: 'main.ts' | 'worker-main.ts', env: Reco
       return exit;
     },
     request: (path, init = {}) => fetch(`${baseUrl}${path}`, { ...init, signal: AbortSignal.timeout(10_000) }),
+    kill: (signal) => void child.kill(signal),
     async stop() {
       if (!exit) {
         child.kill('SIGTERM');
@@ -91,14 +89,6 @@ export async function spawnServer(entry: 'main.ts' | 'worker-main.ts', env: Reco
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** Signs in as the first admin; returns a request function that sends the cookie and CSRF header. */
@@ -122,22 +112,22 @@ export async function signInSpawned(server: SpawnedServer) {
 }
 
 /**
- * Polls `check` every 100 ms until it returns a value; fails after `timeoutMs`, naming `what`, or
- * at once when `server` has exited (with the end of its log, to show why).
+ * Polls `check` until it returns a value, counting a throw (the server not up yet) as no value;
+ * fails after `timeoutMs`, naming `what`, or at once when `server` has exited (with the end of its
+ * log, to show why).
  */
-export async function eventually<T>(
+export function eventually<T>(
   what: string,
   check: () => Promise<T | null | undefined | false>,
   opts: { timeoutMs?: number; server?: SpawnedServer } = {},
 ): Promise<T> {
-  const timeoutMs = opts.timeoutMs ?? 60_000;
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check().catch(() => undefined);
-    if (value) return value;
-    if (opts.server?.exit) throw new Error(`${what}: the server exited (${JSON.stringify(opts.server.exit)}):\n${opts.server.lines.slice(-15).join('\n')}`);
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs / 1000} s`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  return poll(
+    async () => {
+      const value = await check().catch(() => undefined);
+      if (!value && opts.server?.exit) throw new Error(`${what}: the server exited (${JSON.stringify(opts.server.exit)}):\n${opts.server.lines.slice(-15).join('\n')}`);
+      return value;
+    },
+    opts.timeoutMs ?? 60_000,
+    what,
+  );
 }
-

@@ -1,12 +1,15 @@
 // Test support for calendar sync: the EE server against the Google and Microsoft emulators, a
 // tenant whose admin configured both providers, and connecting a technician's calendar the way a
-// browser does (create → connect → consent page → callback). Used by the calendar-ee tests only.
-import { createServer, type AddressInfo } from 'node:net';
+// browser does (create → connect → consent page → callback). Used by the calendar-ee tests and the
+// calendar benchmarks; Enterprise Edition only.
 import type { Test } from 'tap';
+import getPort from 'get-port';
 import type { DatabaseHandle } from '@switchboard/db';
 import type { Keyring } from '@switchboard/core';
-import { buildTestApp, seedTenant, signIn, type Session, type SeededTenant, type TestApp } from '@switchboard/api/testing';
 import { completeMicrosoftConsent, startGoogleEmulator, startMicrosoftEmulator, submitGoogleConsent, type GoogleEmulator, type MicrosoftEmulator } from '@switchboard/emulators';
+import { buildTestApp, seedTenant, signIn, type Session, type SeededTenant, type TestApp } from './index.js';
+
+export { eventually } from './eventually.js';
 
 export const PUBLIC_URL = 'http://switchboard.test';
 export const GOOGLE_SECRET = 'GOCSPX-calendar-test-secret-value';
@@ -37,18 +40,10 @@ export interface CalendarApp extends TestApp {
   publicUrl: string;
 }
 
-/** A free loopback port, so PUBLIC_URL can name it before the app starts. */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
 /** The EE app with workers; `listen` makes it reachable by the emulators' webhooks. */
 export async function startCalendarApp(t: Test, emulators: Emulators, opts: { listen?: boolean; sweepMinutes?: number; env?: Record<string, string>; database?: DatabaseHandle; keyring?: Keyring; workers?: boolean } = {}): Promise<CalendarApp> {
-  const port = opts.listen ? await freePort() : 0;
+  // Chosen before the app starts, so PUBLIC_URL (redirect and webhook URLs) can name it.
+  const port = opts.listen ? await getPort({ host: '127.0.0.1' }) : 0;
   const publicUrl = opts.listen ? `http://127.0.0.1:${port}` : PUBLIC_URL;
   const ctx = await buildTestApp({
     edition: 'ee',
@@ -132,15 +127,4 @@ export async function connectCalendar(ctx: TestApp, emulators: Emulators, sessio
     providerType === 'google' ? await submitGoogleConsent(authorizeUrl, { email }) : new URL((await completeMicrosoftConsent(authorizeUrl, { login: email })).location);
   const callback = await ctx.app.inject({ method: 'GET', url: back.pathname + back.search, headers: { cookie: session.cookie } });
   return { providerId, location: String(callback.headers.location), callbackUrl: back.pathname + back.search };
-}
-
-/** Polls until `check` returns a value (jobs run asynchronously); fails after `timeoutMs` (generous: CI runs two test files at once on 2 vCPUs). */
-export async function eventually<T>(check: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
