@@ -2,6 +2,7 @@
 // transaction so a job enqueued with a write commits or rolls back with it.
 import { CompiledQuery } from 'kysely';
 import PgBoss from 'pg-boss';
+import pRetry from 'p-retry';
 import type { FastifyBaseLogger as Logger } from 'fastify';
 import { createOutageReporter } from '../database-outage.js';
 import type { Db } from '../tenancy.js';
@@ -79,9 +80,7 @@ export function createJobQueue(opts: { connectionString: string; runWorkers: boo
       if (started) return;
       try {
         await boss.start();
-        for (const def of definitions.values()) {
-          await boss.createQueue(def.name, { name: def.name, ...def.queue });
-        }
+        for (const def of definitions.values()) await createQueue(boss, def);
         if (opts.runWorkers) for (const def of definitions.values()) await startWorkers(def);
       } catch (err) {
         // Started halfway (the database went away): stop its pool and timers so a retry starts clean.
@@ -96,4 +95,18 @@ export function createJobQueue(opts: { connectionString: string; runWorkers: boo
       await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
     },
   };
+}
+
+/**
+ * Creates (or updates) a queue. pg-boss 10's create_queue deadlocks when two processes create the
+ * same new queue at once (processes starting together on a new install or after an upgrade that
+ * adds a queue); PostgreSQL aborts one of them with 40P01, which is retried once the other is done.
+ */
+function createQueue(boss: PgBoss, def: JobDefinition): Promise<void> {
+  return pRetry(() => boss.createQueue(def.name, { name: def.name, ...def.queue }), {
+    retries: 5,
+    minTimeout: 50,
+    randomize: true,
+    shouldRetry: ({ error }) => (error as { code?: string }).code === '40P01',
+  });
 }
