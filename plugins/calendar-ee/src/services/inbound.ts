@@ -97,6 +97,14 @@ export async function applyRemoteChange(trx: Db, provider: ProviderRow, remote: 
     return 'conflict';
   }
   const psaHash = contentHash(entryToEvent(entry));
+  if (mapping.content_hash === null) {
+    // Our create landed but is not recorded yet: its push is still running, or its worker died and
+    // the retry will record it. Not a change made in the calendar, so no conflict; the same content
+    // as the PSA's is recorded as synced, anything else is left to the push.
+    if (remoteHash !== psaHash) return 'ignored';
+    await setMapping({ etag: remote.etag, content_hash: remoteHash, status: 'synced', last_error: null, last_synced_at: sql`now()` });
+    return 'echo';
+  }
   if (psaHash !== mapping.content_hash) {
     await raiseConflict(trx, provider, mapping.id, entry, remote, notifications);
     return 'conflict';
