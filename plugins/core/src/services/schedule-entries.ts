@@ -15,36 +15,34 @@ import {
   lockEntry,
   replaceAssignees,
   selectEntries,
+  splitList,
+  apiInstant,
   toScheduleEntry,
-  type Row,
 } from './schedule-entry-rows.js';
 import { timeProblems, type ScheduleEntry, type ScheduleEntryInput, type ScheduleEntryListQuery, type ScheduleEntryPatch } from '../schemas/schedule-entries.js';
 
 export { getScheduleEntry, toScheduleEntry };
 
-type ListRow = Row & { overriddenStarts: string };
-
 /**
- * Does a row overlap [from, to)? A series does when one of its occurrences does (bounded
+ * Does an entry overlap [from, to)? A series does when one of its occurrences does (bounded
  * expansion); its cancelled and overridden occurrences are not occurrences any more.
  */
-function withinWindow(row: ListRow, from: Date, to: Date | undefined): boolean {
-  if (!row.recurrence) return true;
-  const skipped = [row.excludedStarts, row.overriddenStarts].flatMap((list) => (list ? list.split(',') : []));
+function withinWindow(entry: ScheduleEntry, overriddenStarts: string[], from: Date, to: Date | undefined): boolean {
+  if (!entry.recurrence) return true;
   const series = {
-    startsAt: toTimestamp(row.start, row.allDay),
-    endsAt: toTimestamp(row.end, row.allDay),
-    timeZone: row.timeZone,
-    allDay: row.allDay,
-    rule: row.recurrence,
-    skip: new Set(skipped.map((start) => toTimestamp(start, row.allDay).getTime())),
+    startsAt: toTimestamp(entry.start, entry.allDay),
+    endsAt: toTimestamp(entry.end, entry.allDay),
+    timeZone: entry.timeZone,
+    allDay: entry.allDay,
+    rule: entry.recurrence,
+    skip: new Set([...entry.excludedStarts, ...overriddenStarts].map((start) => toTimestamp(start, entry.allDay).getTime())),
   };
   return recursWithin(series, from, to);
 }
 
 // A series' overridden original starts, in the form of its start, for the window check only: an
 // index-only lookup, and only for series rows.
-const overriddenStarts = sql<string>`case when schedule_entries.recurrence is null then '' else array_to_string(array(select case when schedule_entries.is_all_day then to_char(o.original_start at time zone 'UTC', 'YYYY-MM-DD') else to_char(o.original_start at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') end from schedule_entries o where o.series_entry_id = schedule_entries.id), ',') end`;
+const overriddenStarts = sql<string>`case when schedule_entries.recurrence is null then '' else array_to_string(array(select case when schedule_entries.is_all_day then (o.original_start at time zone 'UTC')::date::text else (o.original_start at time zone 'UTC')::text end from schedule_entries o where o.series_entry_id = schedule_entries.id), ',') end`;
 
 // An override is also listed in the window its occurrence was in, so a client expanding the series
 // there knows that occurrence moved away (the occurrence lasted as long as its series).
@@ -91,8 +89,11 @@ export async function listScheduleEntries(db: Db, tenantId: string, q: ScheduleE
   // Series are checked for an occurrence inside the window, each check bounded (recurrence-expansion.ts);
   // every candidate row is checked so that `total` and the pages stay exact.
   const rows = await ordered.select(overriddenStarts.as('overriddenStarts')).execute();
-  const matching = rows.filter((r) => withinWindow(r, from, to));
-  return { items: matching.slice(q.offset, q.offset + q.limit).map(({ overriddenStarts: _, ...row }) => toScheduleEntry(row)), total: matching.length };
+  const matching = rows.flatMap(({ overriddenStarts: overridden, ...row }) => {
+    const entry = toScheduleEntry(row);
+    return withinWindow(entry, splitList(overridden).map(apiInstant), from, to) ? [entry] : [];
+  });
+  return { items: matching.slice(q.offset, q.offset + q.limit), total: matching.length };
 }
 
 /** Calendar imports and conflict merges reach the services without the route's schema. */
