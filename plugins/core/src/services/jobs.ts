@@ -2,7 +2,7 @@
 // transaction so a job enqueued with a write commits or rolls back with it.
 import { CompiledQuery } from 'kysely';
 import PgBoss from 'pg-boss';
-import pRetry from 'p-retry';
+import pg from 'pg';
 import type { FastifyBaseLogger as Logger } from 'fastify';
 import { createOutageReporter } from '../database-outage.js';
 import type { Db } from '../tenancy.js';
@@ -80,7 +80,7 @@ export function createJobQueue(opts: { connectionString: string; runWorkers: boo
       if (started) return;
       try {
         await boss.start();
-        for (const def of definitions.values()) await createQueue(boss, def);
+        await createQueues(opts.connectionString, boss, definitions.values());
         if (opts.runWorkers) for (const def of definitions.values()) await startWorkers(def);
       } catch (err) {
         // Started halfway (the database went away): stop its pool and timers so a retry starts clean.
@@ -98,15 +98,20 @@ export function createJobQueue(opts: { connectionString: string; runWorkers: boo
 }
 
 /**
- * Creates (or updates) a queue. pg-boss 10's create_queue deadlocks when two processes create the
- * same new queue at once (processes starting together on a new install or after an upgrade that
- * adds a queue); PostgreSQL aborts one of them with 40P01, which is retried once the other is done.
+ * Creates (or updates) the queues, one process at a time. pg-boss 10's create_queue deadlocks when
+ * processes create the same new queue at once (APIs and workers starting together on a new install,
+ * or after an upgrade that adds a queue); retrying was not enough, as processes in lockstep kept
+ * deadlocking until start-up timed out. A session advisory lock serialises them; ending the session
+ * releases it, also when the process dies.
  */
-function createQueue(boss: PgBoss, def: JobDefinition): Promise<void> {
-  return pRetry(() => boss.createQueue(def.name, { name: def.name, ...def.queue }), {
-    retries: 5,
-    minTimeout: 50,
-    randomize: true,
-    shouldRetry: ({ error }) => (error as { code?: string }).code === '40P01',
-  });
+async function createQueues(connectionString: string, boss: PgBoss, definitions: Iterable<JobDefinition>): Promise<void> {
+  const session = new pg.Client({ connectionString });
+  session.on('error', () => {}); // a lost connection rejects the query below
+  await session.connect();
+  try {
+    await session.query(`select pg_advisory_lock(hashtext('switchboard'), hashtext('pg-boss create_queue'))`);
+    for (const def of definitions) await boss.createQueue(def.name, { name: def.name, ...def.queue });
+  } finally {
+    await session.end().catch(() => {});
+  }
 }
