@@ -1,5 +1,5 @@
 // Control routes of the Graph calendar part, for tests and the demo:
-// /_emulator/graph/{config,mailboxes,events,mail,expire-delta-tokens,subscriptions,deliveries,handshakes}.
+// /_emulator/graph/{config,mailboxes,events,mail,expire-delta-tokens,subscriptions,deliveries,handshakes,created-events}.
 import type { FastifyInstance } from 'fastify';
 import type { MicrosoftContext } from './context.js';
 import type { GraphCalendarOptions, GraphCalendarPart } from './graph-calendar.js';
@@ -81,4 +81,5 @@ export function registerCalendarControls(app: FastifyInstance, context: Microsof
 
   app.get(`${PREFIX}/deliveries`, async () => ({ value: part.deliveries }));
   app.get(`${PREFIX}/handshakes`, async () => ({ value: part.handshakes }));
+  app.get(`${PREFIX}/created-events`, async () => ({ value: part.createdEvents }));
 }

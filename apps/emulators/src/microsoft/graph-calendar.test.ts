@@ -78,6 +78,8 @@ t.test('create, read, update and delete an event', async (t) => {
   t.equal(gone.status, 404);
   t.equal(gone.body.error.code, 'ErrorItemNotFound');
   t.equal((await user.call('DELETE', `/me/events/${event.id}`)).status, 404);
+  const logged = ((await (await fetch(`${ms.url}/_emulator/graph/created-events`)).json()).value as { event: { id: string } }[]).filter((c) => c.event.id === event.id);
+  t.match(logged, [{ tenantId: user.tenantId, userId: user.userId, event: { subject: "Let's go for lunch" } }], 'the log of created events keeps the deleted event, as it was created');
 });
 
 t.test('a stale If-Match (etag or change key) fails with 412 ErrorIrresolvableConflict', async (t) => {

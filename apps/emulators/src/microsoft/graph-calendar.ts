@@ -5,7 +5,7 @@ import type { MicrosoftContext, MicrosoftPart } from './context.js';
 import { registerCalendarControls } from './graph-calendar-controls.js';
 import { registerCalendarDelta } from './graph-calendar-delta.js';
 import { registerCalendarRoutes } from './graph-calendar-routes.js';
-import { eventFromOutlook } from './graph-event-input.js';
+import { eventFromOutlook, type StoredEvent } from './graph-event-input.js';
 import { renderEvent } from './graph-event-render.js';
 import { ownInstance } from './graph-instances.js';
 import { MailboxStore, type Mailbox } from './graph-mailbox-store.js';
@@ -26,6 +26,13 @@ export const DEFAULT_GRAPH_CALENDAR_OPTIONS: GraphCalendarOptions = {
   retryAfterSeconds: 1,
 };
 
+/** One event as it was created in a mailbox (writes store new objects, so it stays as it was). */
+export interface CreatedEvent {
+  tenantId: string;
+  userId: string;
+  event: StoredEvent;
+}
+
 export interface GraphCalendarPart extends MicrosoftPart {
   /** Change timeouts and limits (tests shorten the 10 s handshake and the retry schedule). */
   configure(options: Partial<GraphCalendarOptions>): void;
@@ -41,6 +48,12 @@ export interface GraphCalendarPart extends MicrosoftPart {
   /** Every notification POST (change and lifecycle), oldest first. */
   readonly deliveries: Delivery[];
   readonly handshakes: HandshakeResult[];
+  /**
+   * Every event created in any mailbox, oldest first, deleted ones included: a deleted event leaves
+   * no trace in its mailbox, and a test counting the events a client created (a create that went
+   * through twice) must see those too. Read only.
+   */
+  readonly createdEvents: CreatedEvent[];
   /** Resolves when no notification is waiting for delivery or a retry. */
   notificationsIdle(): Promise<void>;
 }
@@ -50,6 +63,7 @@ export function registerGraphCalendar(app: FastifyInstance, context: MicrosoftCo
   const store = new MailboxStore(context.now);
   const subscriptions = new SubscriptionStore(context.now);
   const notifier = new Notifier(context.controls, () => options);
+  let createdEvents: CreatedEvent[] = [];
 
   // Before any route, and before the shared controls hook (see graph-throttle.ts).
   registerMailboxConcurrency(app, context, () => options);
@@ -58,6 +72,9 @@ export function registerGraphCalendar(app: FastifyInstance, context: MicrosoftCo
   const delta = registerCalendarDelta(app, context, store);
   registerSubscriptions(app, context, subscriptions, () => options);
 
+  store.onChange(({ mailbox, changeType, event }) => {
+    if (changeType === 'created') createdEvents.push({ tenantId: mailbox.tenantId, userId: mailbox.userId, event });
+  });
   // Every write in a mailbox notifies the live subscriptions watching it that asked for that change.
   store.onChange(({ mailbox, changeType, event }) => {
     for (const s of subscriptions.list()) {
@@ -96,12 +113,16 @@ export function registerGraphCalendar(app: FastifyInstance, context: MicrosoftCo
     get handshakes() {
       return subscriptions.handshakes;
     },
+    get createdEvents() {
+      return createdEvents;
+    },
     notificationsIdle: () => notifier.idle(),
     reset() {
       store.reset();
       subscriptions.reset();
       notifier.reset();
       delta.reset();
+      createdEvents = [];
       options = { ...DEFAULT_GRAPH_CALENDAR_OPTIONS };
     },
   };
