@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import net from 'node:net';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { hasEmbeddedCluster, startEmbeddedPostgres } from './embedded-postgres.js';
+import { hasEmbeddedCluster, processAlive, startEmbeddedPostgres } from './embedded-postgres.js';
 import type { Database } from './schema.js';
 
 // bigint (count(*), bigserial ids) arrives as a string; keep it a string rather than lose precision.
@@ -108,15 +108,6 @@ export async function runningHolder(dataDir: string): Promise<EmbeddedHolder | n
   if (!Number.isInteger(holder.pid) || holder.pid === process.pid || !processAlive(holder.pid)) return null;
   if (!holder.connectionString) return holder;
   return (await accepts(holder.connectionString)) ? holder : null;
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function accepts(connectionString: string): Promise<boolean> {

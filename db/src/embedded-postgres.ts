@@ -210,20 +210,21 @@ async function stopLeftoverServer(cluster: string): Promise<void> {
   } catch {
     return;
   }
-  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return; // PostgreSQL removes a stale lock itself
+  if (!Number.isInteger(pid) || pid <= 0 || !processAlive(pid)) return; // PostgreSQL removes a stale lock itself
   if (!isPostgres(pid, cluster)) {
     rmSync(lockFile, { force: true });
     return;
   }
   process.kill(pid, 'SIGINT');
   const deadline = Date.now() + 30_000;
-  while (alive(pid)) {
+  while (processAlive(pid)) {
     if (Date.now() > deadline) throw new Error(`A PostgreSQL server (pid ${pid}) still runs on ${cluster} and did not stop within 30 s.`);
     await new Promise((done) => setTimeout(done, 50));
   }
 }
 
-function alive(pid: number): boolean {
+/** Whether a process with this pid exists (EPERM: it does, as another user's). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

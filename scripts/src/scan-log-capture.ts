@@ -1,5 +1,5 @@
 // After the suite: searches every captured log line for every secret value the test apps stored
-// (apps/api/src/log-capture.ts writes both). Prints "ok - …" or "not ok - …" with each leaking line,
+// (testing/src/log-capture.ts writes both). Prints "ok - …" or "not ok - …" with each leaking line,
 // the secret masked; exits 1 on a leak or when nothing was captured (a capture that silently broke
 // would otherwise pass). Usage: node --import tsx scripts/src/scan-log-capture.ts <capture dir>
 import { readdirSync, readFileSync } from 'node:fs';
