@@ -8,6 +8,7 @@
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 tree=$(mktemp -d)
+chmod 755 "$tree" # run as root, the embedded PostgreSQL runs as the postgres user, which must reach $tree/data
 server=""
 cleanup() {
   [ -n "$server" ] && kill "$server" 2>/dev/null
@@ -48,5 +49,5 @@ fi
 
 mapfile -t tests < <(git -C "$root" ls-files --cached --others --exclude-standard '*.test.ts' | grep -vE '^plugins/(calendar|entra)-ee/|^apps/web/e2e/' |
   while read -r file; do grep -q "'ee'" "$root/$file" || echo "$file"; done)
-npx tap "${tests[@]}" || fail=1
+node --import tsx testing/src/suite.ts "${tests[@]}" || fail=1
 exit $fail
