@@ -13,7 +13,7 @@
 //   BENCH_PROVIDERS=google,microsoft
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test
 //                             run on PostgreSQL: a fresh database is created next to this one for
-//                             each run and dropped afterwards (default: embedded in-memory PGlite)
+//                             each run and dropped afterwards (default: the embedded PostgreSQL)
 //   BENCH_JSON=<file>         also write every run's raw results as JSON
 //
 // Exits non-zero when the calendar does not end in the expected state (200 live events with the
@@ -21,10 +21,10 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { sql } from 'kysely';
-import { buildTestApp, type TestApp } from '@switchboard/api/testing';
+import { buildTestApp, type TestApp } from '@switchboard/testing';
 import { createScheduleEntry, deleteScheduleEntry, updateScheduleEntry } from '@switchboard/core';
 import { startGoogleEmulator, startMicrosoftEmulator } from '@switchboard/emulators';
-import { connectCalendar, eventually, PUBLIC_URL, setupTenant, type CalendarTenant, type Emulators } from '../../plugins/calendar-ee/src/calendar-test-setup.js';
+import { connectCalendar, eventually, PUBLIC_URL, setupTenant, type CalendarTenant, type Emulators } from '@switchboard/testing/calendar';
 
 type Provider = 'google' | 'microsoft';
 type Phase = 'create' | 'update' | 'delete';
@@ -41,7 +41,7 @@ const PROVIDERS = (env.BENCH_PROVIDERS || 'google,microsoft').split(',').map((s)
 for (const p of PROVIDERS) if (p !== 'google' && p !== 'microsoft') throw new Error(`BENCH_PROVIDERS: unknown provider "${p}"`);
 // createTestDatabase makes a fresh database next to TEST_DATABASE_URL (and drops it on close).
 if (env.DATABASE_URL) env.TEST_DATABASE_URL = env.DATABASE_URL;
-const DATABASE = env.DATABASE_URL ? 'PostgreSQL' : 'PGlite (in-memory)';
+const DATABASE = env.DATABASE_URL ? 'PostgreSQL' : 'embedded PostgreSQL';
 
 const COUNTS: Record<Phase, number> = { create: 400, update: 400, delete: 200 };
 /** Graph allows 4 concurrent requests per mailbox; the push jobs run 4 at a time as well. */

@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import Fastify from 'fastify';
 import { Writable } from 'node:stream';
 import { buildApp, loadConfig, loggerOptions } from '@switchboard/api';
-import { createTestDatabase, seedTenant, testKeyring } from '@switchboard/api/testing';
+import { createTestDatabase, seedTenant, testKeyring } from '@switchboard/testing';
 
 const run = promisify(execFile);
 const runs = Number(process.env.BENCH_RUNS ?? 3);
@@ -106,7 +106,7 @@ const summary = (rs: Result[]) => ({ rps: Math.round(median(rs.map((r) => r.rps)
 const h = summary(results.hello);
 const w = summary(results.webhook);
 const o = summary(results.observed);
-console.log(`machine: ${cpus().length} × ${cpus()[0]?.model}, ${Math.round(totalmem() / 2 ** 30)} GiB; database: ${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite'}`);
+console.log(`machine: ${cpus().length} × ${cpus()[0]?.model}, ${Math.round(totalmem() / 2 ** 30)} GiB; database: ${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded PostgreSQL'}`);
 console.log(`runs: ${runs} × ${duration} s, ${connections} connections (medians)`);
 console.log(`hello world: ${h.rps} req/s, p99 ${h.p99} ms`);
 console.log(`webhook:     ${w.rps} req/s, p99 ${w.p99} ms, non-2xx ${w.non2xx}`);

@@ -4,7 +4,7 @@
 // Run: npx tsx scripts/bench/entra-initial-sync.ts [customers] [usersPerCustomer] [latencyMs]
 import { performance } from 'node:perf_hooks';
 import { startMicrosoftEmulator } from '@switchboard/emulators';
-import { connectDirect, entraApp, seedEntraTenant, seedPartnerFor, waitForRun } from '../../plugins/entra-ee/src/entra-test-setup.js';
+import { connectDirect, entraApp, seedEntraTenant, seedPartnerFor, waitForRun } from '@switchboard/testing/entra';
 
 const [customers = 200, usersPerCustomer = 250, latencyMs = 20] = process.argv.slice(2).map(Number);
 const fakeTest = { teardown: (fn: () => unknown) => cleanups.push(fn) } as unknown as import('tap').Test;

@@ -5,8 +5,10 @@
 //     bare Fastify 5, `GET /` -> {"hello":"world"}
 //   node --import tsx scripts/bench/serve.ts api
 //     the real app (buildApp) on BENCH_DATABASE_URL (an empty PostgreSQL database the parent created
-//     and will drop) or, without it, on in-memory PGlite; migrated and seeded with one tenant, one
-//     admin and exactly 100 schedule entries assigned to that admin.
+//     and will drop) or, without it, on the embedded PostgreSQL as `npm start` runs it
+//     (`openDatabase({ dataDir })`, default server settings) in a fresh temporary data directory,
+//     removed at exit; migrated and seeded with one tenant, one admin and exactly 100 schedule
+//     entries assigned to that admin.
 //
 // When ready it prints one JSON line on stdout: {"ready":true,"port":...,...}. SIGTERM closes the
 // app and the database and exits 0 (so `--cpu-prof` can write its profile).
@@ -22,6 +24,9 @@
 //   /__bench/list-fast          session check + list, serialized with fast-json-stringify
 //                               (a JSON-Schema response schema) instead of zod
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { writeHeapSnapshot } from 'node:v8';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -89,9 +94,16 @@ async function serveHello() {
   return { app, info: {} as Record<string, unknown>, close: async () => app.close() };
 }
 
+/** The embedded PostgreSQL in a data directory of its own, removed when this process exits. */
+async function openEmbedded() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sb-bench-'));
+  process.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
+  return openDatabase({ dataDir, log: (line) => process.stderr.write(`embedded PostgreSQL: ${line}\n`) });
+}
+
 async function serveApi() {
   const url = process.env.BENCH_DATABASE_URL;
-  const database = url ? await openDatabase({ databaseUrl: url }) : await openDatabase({ inMemory: true });
+  const database = url ? await openDatabase({ databaseUrl: url }) : await openEmbedded();
   await migrateToLatest(database.db);
   const { tenantId, adminId } = await seed(database);
   const keyring = keyringFromEnv(randomBytes(32).toString('base64'));
