@@ -47,11 +47,32 @@ function testServer(): Promise<string> {
   return server;
 }
 
+let watchdogArmed = false;
+
+/**
+ * Ends a test process that is still open 30 s after its file's tests ended, saying what kept it
+ * open: a handle leaked by a teardown (an emulator's keep-alive socket, a job past the workers'
+ * stop) otherwise keeps it alive, every assertion passed, until tap's timeout fails the file. The
+ * timer does not keep the process alive itself, and the exit code stays tap's. Only under tap.
+ */
+async function exitAfterLastTest(): Promise<void> {
+  if (watchdogArmed || process.env.TAP !== '1') return;
+  watchdogArmed = true;
+  const { default: t } = await import('tap');
+  t.teardown(() => {
+    setTimeout(() => {
+      process.stderr.write(`the test process was still open 30 s after its tests ended; still open: ${process.getActiveResourcesInfo().join(', ')}\n`);
+      process.exit();
+    }, 30_000).unref();
+  });
+}
+
 /**
  * A new database for one test file: a copy of the run's migrated template (TEST_TEMPLATE_DATABASE,
  * made once by `npm test`), or created and migrated here when there is none. Dropped on close.
  */
 export async function createTestDatabase(): Promise<DatabaseHandle> {
+  await exitAfterLastTest();
   const serverUrl = await testServer();
   const template = process.env.TEST_TEMPLATE_DATABASE;
   const name = `sb_test_${randomBytes(6).toString('hex')}`;
