@@ -2,7 +2,7 @@
 // the server at TEST_DATABASE_URL), one template database migrated once (Switchboard's migrations
 // and pg-boss's schema), then tap with as many test processes as the machine has CPUs. Each test
 // file copies the template (`CREATE DATABASE … TEMPLATE …`, see createTestDatabase) instead of
-// migrating its own. Arguments go to tap (`npm test -- plugins/core/src/services/users.test.ts`).
+// migrating its own. Arguments go to tap (`npm run test:files -- plugins/core/src/services/users.test.ts`).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
