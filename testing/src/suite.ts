@@ -8,10 +8,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import PgBoss from 'pg-boss';
 import { migrateToLatest, openDatabase, startEmbeddedPostgres, type EmbeddedPostgres } from '@switchboard/db';
-import { TEST_SERVER_SETTINGS } from './index.js';
+import { databaseOn, onServer, TEST_SERVER_SETTINGS } from './index.js';
 
 let embedded: EmbeddedPostgres | undefined;
 let embeddedDir: string | undefined;
@@ -23,25 +22,14 @@ if (!serverUrl) {
 }
 
 const template = `sb_template_${randomBytes(6).toString('hex')}`;
-const admin = async (statement: string) => {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-};
-
 let code = 1;
 try {
-  await admin(`CREATE DATABASE ${template}`);
-  const templateUrl = new URL(serverUrl);
-  templateUrl.pathname = `/${template}`;
-  const database = await openDatabase({ databaseUrl: templateUrl.toString(), poolSize: 1 });
+  await onServer(serverUrl, `CREATE DATABASE ${template}`);
+  const templateUrl = databaseOn(serverUrl, template);
+  const database = await openDatabase({ databaseUrl: templateUrl, poolSize: 1 });
   await migrateToLatest(database.db);
   await database.close();
-  const boss = new PgBoss({ connectionString: templateUrl.toString(), max: 1, supervise: false, schedule: false });
+  const boss = new PgBoss({ connectionString: templateUrl, max: 1, supervise: false, schedule: false });
   await boss.start();
   await boss.stop({ graceful: false, wait: true });
 
@@ -53,7 +41,7 @@ try {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => tap.kill(signal));
   code = await new Promise<number>((done) => tap.once('exit', (exitCode) => done(exitCode ?? 1)));
 } finally {
-  await admin(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`).catch(() => {});
+  await onServer(serverUrl, `DROP DATABASE IF EXISTS ${template} WITH (FORCE)`).catch(() => {});
   await embedded?.stop();
   if (embeddedDir) rmSync(embeddedDir, { recursive: true, force: true });
 }
