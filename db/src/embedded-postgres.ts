@@ -10,10 +10,10 @@
 //   pg.port        the loopback port it listened on last, tried first at the next start, so a
 //                  worker or psql pointed at it finds it again after a restart
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
-import { arch, platform, userInfo } from 'node:os';
+import { arch, platform, tmpdir, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
 
@@ -53,8 +53,8 @@ export function hasEmbeddedCluster(dataDir: string): boolean {
  */
 export async function startEmbeddedPostgres(dataDir: string, options: EmbeddedPostgresOptions = {}): Promise<EmbeddedPostgres> {
   dataDir = resolve(dataDir);
-  const bin = await binaries();
   const runAs = serverUser();
+  const bin = runAs ? reachableBinaries(await binaries(), runAs) : await binaries();
   mkdirSync(dataDir, { recursive: true });
   if (runAs) allowServerUserIn(dataDir, runAs);
   const cluster = clusterDir(dataDir);
@@ -127,7 +127,7 @@ async function binaries(): Promise<Binaries> {
 }
 
 /** PostgreSQL refuses to run as root; then it runs as the `postgres` OS user, created if missing. */
-function serverUser(): { uid: number; gid: number } | undefined {
+function serverUser(): ServerUser | undefined {
   if (platform() === 'win32' || userInfo().uid !== 0) return undefined;
   const ids = () => ({ uid: Number(execFileSync('id', ['-u', 'postgres']).toString()), gid: Number(execFileSync('id', ['-g', 'postgres']).toString()) });
   try {
@@ -143,21 +143,53 @@ function serverUser(): { uid: number; gid: number } | undefined {
 }
 
 /** Lets the server user reach its cluster: the data directory is traversable, its ancestors must be. */
-function allowServerUserIn(dataDir: string, runAs: { uid: number; gid: number }): void {
-  chmodSync(dataDir, statSync(dataDir).mode | 0o011);
-  for (let dir = dirname(dataDir); ; dir = dirname(dir)) {
+type ServerUser = { uid: number; gid: number };
+
+/** The first folder from `dir` up that the server user cannot enter, or undefined. */
+function closedTo(dir: string, runAs: ServerUser): string | undefined {
+  for (; ; dir = dirname(dir)) {
     const st = statSync(dir);
     const traversable = st.mode & 0o001 || (st.uid === runAs.uid && st.mode & 0o100) || (st.gid === runAs.gid && st.mode & 0o010);
-    if (!traversable) {
-      throw new Error(
-        `Switchboard runs as root, so its embedded PostgreSQL runs as the OS user "postgres", which cannot enter ${dir}. Allow it (chmod o+x ${dir}) or set SWITCHBOARD_DATA_DIR to a directory it can reach.`,
-      );
-    }
-    if (dir === dirname(dir)) return;
+    if (!traversable) return dir;
+    if (dir === dirname(dir)) return undefined;
   }
 }
 
-function initialise(bin: Binaries, dataDir: string, runAs: { uid: number; gid: number } | undefined): void {
+/** Lets the server user reach its cluster: the data directory is made traversable, its ancestors must be. */
+function allowServerUserIn(dataDir: string, runAs: ServerUser): void {
+  chmodSync(dataDir, statSync(dataDir).mode | 0o011);
+  const closed = closedTo(dirname(dataDir), runAs);
+  if (closed) {
+    throw new Error(
+      `Switchboard runs as root, so its embedded PostgreSQL runs as the OS user "postgres", which cannot enter ${closed}. Allow it (chmod o+x ${closed}) or set SWITCHBOARD_DATA_DIR to a directory it can reach.`,
+    );
+  }
+}
+
+/**
+ * Binaries the server user can run. A checkout it cannot enter (a root install in a 0700 folder,
+ * as `mktemp -d` makes) gets a copy of the package's native folder in the system's temporary
+ * folder, one per package path and version, made once and renamed into place atomically.
+ */
+function reachableBinaries(bin: Binaries, runAs: ServerUser): Binaries {
+  const native = dirname(dirname(bin.postgres));
+  if (!closedTo(native, runAs)) return bin;
+  const { version } = JSON.parse(readFileSync(join(dirname(native), 'package.json'), 'utf8')) as { version: string };
+  const copy = join(tmpdir(), `switchboard-postgres-${version}-${createHash('sha256').update(native).digest('hex').slice(0, 12)}`);
+  if (!existsSync(join(copy, 'bin', 'postgres'))) {
+    const staging = `${copy}.${process.pid}`;
+    cpSync(native, staging, { recursive: true, verbatimSymlinks: true });
+    chmodSync(staging, 0o755);
+    try {
+      renameSync(staging, copy);
+    } catch {
+      rmSync(staging, { recursive: true, force: true }); // another process put its copy in place first
+    }
+  }
+  return { initdb: join(copy, 'bin', 'initdb'), postgres: join(copy, 'bin', 'postgres') };
+}
+
+function initialise(bin: Binaries, dataDir: string, runAs: ServerUser | undefined): void {
   const cluster = clusterDir(dataDir);
   rmSync(cluster, { recursive: true, force: true }); // what a failed initialisation left
   const password = randomBytes(24).toString('base64url');
