@@ -95,16 +95,17 @@ export async function maintainWatch(deps: WatchDeps, adapter: CalendarAdapter, p
   }
 }
 
+/** Counts the failure; from FAILURES_BEFORE_ALERT on, the count, the error and the notification commit together. */
 async function recordFailure(deps: WatchDeps, provider: ProviderRow, err: Error) {
-  const row = await forTenant(deps.db, provider.tenant_id)
-    .updateTable('calendar_providers')
-    .set({ consecutive_failures: sql`consecutive_failures + 1` })
-    .where('id', '=', provider.id)
-    .returning('consecutive_failures')
-    .executeTakeFirst();
-  if (!row || row.consecutive_failures < FAILURES_BEFORE_ALERT) return;
   const message = `Calendar updates are delayed: the calendar subscription could not be renewed (${err.name}). Switchboard keeps checking every few minutes.`;
   await deps.db.transaction().execute(async (trx) => {
+    const row = await forTenant(trx, provider.tenant_id)
+      .updateTable('calendar_providers')
+      .set({ consecutive_failures: sql`consecutive_failures + 1` })
+      .where('id', '=', provider.id)
+      .returning('consecutive_failures')
+      .executeTakeFirst();
+    if (!row || row.consecutive_failures < FAILURES_BEFORE_ALERT) return;
     await markProviderError(trx, provider.tenant_id, provider.id, message, { countFailure: false });
     await deps.notifications.notify(trx, {
       tenantId: provider.tenant_id,
