@@ -91,3 +91,29 @@ t.test('redirects come back as they are, never followed', async (t) => {
   t.equal(response.status, 307);
   t.same(target.seen, []);
 });
+
+t.test('a body can be read, or cancelled at any moment without taking the process down', async (t) => {
+  const server = createServer((request, reply) => {
+    reply.writeHead(request.url === '/json' ? 200 : 429, { 'retry-after': '1' }).end(request.url === '/json' ? '{"ok":true}' : 'x'.repeat(request.url === '/big' ? 200_000 : 4));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const send = createOutboundFetch(dev);
+  t.same(await (await send(`${base}/json`, {})).json(), { ok: true });
+  t.equal((await (await send(`${base}/big`, {})).text()).length, 200_000);
+  const uncaught: Error[] = [];
+  const onUncaught = (err: Error) => uncaught.push(err);
+  process.prependListener('uncaughtException', onUncaught);
+  t.teardown(() => void process.removeListener('uncaughtException', onUncaught));
+  // Cancelled at once (the small body has usually ended by then), after a tick, and mid-way.
+  for (const path of ['/small', '/big']) {
+    for (const wait of [0, 1, 20]) {
+      const response = await send(`${base}${path}`, {});
+      if (wait) await new Promise((resolve) => setTimeout(resolve, wait));
+      await response.body?.cancel();
+    }
+  }
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  t.same(uncaught.map((e) => e.message), [], 'no uncaught error');
+});

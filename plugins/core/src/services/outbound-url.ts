@@ -7,7 +7,7 @@ import { lookup as dnsLookup } from 'node:dns/promises';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
-import { Readable, Transform, pipeline } from 'node:stream';
+import { Transform, pipeline } from 'node:stream';
 
 export interface OutboundPolicy {
   /** Dev and demo only: also allow http and https to loopback addresses (the local emulators). */
@@ -167,8 +167,20 @@ function toResponse(message: IncomingMessage): Response {
       done(size > MAX_BODY_BYTES ? new Error('The response body is too large.') : null, chunk);
     },
   });
-  const body = pipeline(message, limit, () => undefined);
-  return new Response(Readable.toWeb(body) as ReadableStream<Uint8Array>, { status, headers });
+  const chunks = pipeline(message, limit, () => undefined)[Symbol.asyncIterator]();
+  // Not Readable.toWeb: cancelling its stream right after the body ended throws "Controller is
+  // already closed" outside any promise, which would take the whole process down.
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await chunks.next();
+      if (next.done) controller.close();
+      else controller.enqueue(new Uint8Array(next.value as Buffer));
+    },
+    async cancel() {
+      await chunks.return?.();
+    },
+  });
+  return new Response(body, { status, headers });
 }
 
 /**
