@@ -10,6 +10,7 @@ import * as recurrenceGuard from './migrations/0007_recurrence_guard.js';
 import * as seriesExceptions from './migrations/0008_series_exceptions.js';
 import * as calendarSeriesExceptions from './migrations/0009_calendar_series_exceptions.js';
 import * as adminSafety from './migrations/0010_admin_safety.js';
+import * as entraProduction from './migrations/0011_entra_production.js';
 
 // Listed statically so the migration set is part of the module graph (works the same from any cwd).
 const migrations: Record<string, Migration> = {
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   '0008_series_exceptions': seriesExceptions,
   '0009_calendar_series_exceptions': calendarSeriesExceptions,
   '0010_admin_safety': adminSafety,
+  '0011_entra_production': entraProduction,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

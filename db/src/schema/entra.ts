@@ -6,7 +6,7 @@ type CreatedAt = ColumnType<Date, never, never>;
 type TextArray = ColumnType<string[], string[] | undefined, string[]>;
 
 export type EntraConnectionKind = 'direct' | 'cipp';
-export type EntraConnectionStatus = 'connected' | 'error' | 'disconnected';
+export type EntraConnectionStatus = 'connected' | 'error' | 'needs_reconnect' | 'disconnected';
 
 export interface EntraConnectionsTable {
   id: Generated<string>;
@@ -19,6 +19,9 @@ export interface EntraConnectionsTable {
   cipp_base_url: string | null;
   cipp_client_id: string | null;
   cipp_authority_tenant: string | null;
+  /** Null: `api://{cipp_client_id}/.default`. */
+  cipp_scope: string | null;
+  token_refreshed_at: Date | null;
   last_error: string | null;
   connected_by: string | null;
   connected_at: Generated<Date>;
@@ -93,7 +96,8 @@ export interface EntraContactLinksTable {
   tenant_id: string;
   managed_tenant_id: string;
   entra_user_id: string;
-  contact_id: string;
+  /** Null: the PSA contact was deleted (a tombstone; the user waits in the review queue). */
+  contact_id: string | null;
   origin: 'created' | 'linked';
   entra_state: Generated<'active' | 'disabled' | 'deleted'>;
   inactivated_by_sync: Generated<boolean>;
@@ -112,6 +116,7 @@ export interface EntraAmbiguousMatchesTable {
   user_principal_name: string;
   email: string | null;
   candidate_contact_ids: TextArray;
+  reason: Generated<'ambiguous' | 'contact_deleted'>;
   status: Generated<'open' | 'resolved' | 'dismissed'>;
   resolution: 'linked' | 'created' | 'dismissed' | null;
   resolved_contact_id: string | null;

@@ -28,7 +28,8 @@ export { createTenant, createUser, countUsers } from './services/users.js';
 export { assertStrongPassword, generatePassword, hashPassword, passwordProblem, type PasswordOwner } from './services/passwords.js';
 export { endSessionsOfUser } from './services/sessions.js';
 export { resetPasswordByOperator, type OperatorReset } from './services/password-reset.js';
-export { createClient } from './services/clients.js';
+export { createClient, findSimilarClients } from './services/clients.js';
+export { clientInput } from './schemas/clients.js';
 export { createContact } from './services/contacts.js';
 export { createScheduleEntry, getScheduleEntry, listScheduleEntries, updateScheduleEntry, deleteScheduleEntry } from './services/schedule-entries.js';
 export { cancelOccurrence, findOccurrenceOverride, listOccurrenceOverrides, overrideOccurrence, type OccurrenceFields } from './services/series-exceptions.js';
@@ -47,6 +48,7 @@ export {
   type RaisedNotification,
 } from './services/notifications.js';
 export type { Notification, NotificationInput } from './schemas/notifications.js';
+export { ENTRA_RECONNECT_KEY } from './services/integration-health.js';
 export type { SessionUser } from './services/sessions.js';
 export type { SignInAttempt, SignInCheck, SignInPolicy } from './services/sign-in-policy.js';
 export { rotateSecretKey, type RotationResult } from './services/key-rotation.js';

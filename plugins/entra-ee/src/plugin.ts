@@ -1,6 +1,7 @@
 // switchboard-entra-ee: Microsoft Entra sync (EE). Registered only when EDITION=ee; takes over the
 // stable /api/integrations/entra URLs that core registers by replacing the members of `app.entra`,
-// defines the sync jobs and tells microsoft-bindings which profile an active Direct connection uses.
+// defines the sync jobs (and the partner token refresh) and tells microsoft-bindings which profile an
+// active Direct connection uses.
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import { forTenant, recordEntraRunOutcome } from '@switchboard/core';
@@ -8,9 +9,12 @@ import { entraHandlers } from './routes/handlers.js';
 import { recoverStaleRuns, runSyncJob, type WorkerDeps } from './services/sync-worker.js';
 import { startDueScheduledRuns } from './services/schedule.js';
 import { SYNC_JOB } from './services/sync-runs.js';
+import { refreshDuePartnerTokens } from './services/partner-token.js';
 
 const SCHEDULE_JOB = 'entra.schedule-tick';
 const RECOVER_JOB = 'entra.recover-runs';
+/** Hourly; each connection is redeemed once its token is a day old (partner-token.ts). */
+const TOKEN_REFRESH_JOB = 'entra.refresh-partner-tokens';
 
 async function entraEe(app: FastifyInstance) {
   const shutdown = new AbortController();
@@ -47,11 +51,19 @@ async function entraEe(app: FastifyInstance) {
   });
   app.jobs.define({ name: SCHEDULE_JOB, handler: async () => void (await startDueScheduledRuns(app.db, app.jobs)) });
   app.jobs.define({ name: RECOVER_JOB, handler: async () => void (await recoverStaleRuns(app.db, app.jobs)) });
+  app.jobs.define({
+    name: TOKEN_REFRESH_JOB,
+    handler: async () => {
+      const outcome = await refreshDuePartnerTokens(deps);
+      if (outcome.needsReconnect || outcome.failed) app.log.warn(outcome, 'entra partner token refresh: some connections were not refreshed');
+    },
+  });
 
   app.addHook('onReady', async () => {
     if (!app.coreOptions.runWorkers) return;
     await app.jobs.boss.schedule(SCHEDULE_JOB, '*/5 * * * *');
     await app.jobs.boss.schedule(RECOVER_JOB, '*/2 * * * *');
+    await app.jobs.boss.schedule(TOKEN_REFRESH_JOB, '23 * * * *');
   });
   // Runs stop between pages and hand over to the next worker instead of holding shutdown up.
   app.addHook('preClose', async () => shutdown.abort(new Error('The worker is shutting down.')));

@@ -46,6 +46,8 @@ export interface AppRegistration {
   multiTenant: boolean;
   /** Graph permissions a `.default` request stands for (the token's scp/roles). */
   permissions: string[];
+  /** Application ID URIs besides `api://{clientId}` (e.g. `https://contoso.com/cipp`) that name it as a resource. */
+  identifierUris?: string[];
 }
 
 /** A partner's contract with a customer tenant (contracts + GDAP delegatedAdminCustomers). */
@@ -77,6 +79,8 @@ export class DirectoryStore {
   private usersByTenant = new Map<string, DirectoryUser[]>();
   private usersById = new Map<string, DirectoryUser>();
   private removedByTenant = new Map<string, RemovedUser[]>();
+  /** Soft-deleted users (Graph's deletedItems): restorable until permanently deleted. */
+  private deletedById = new Map<string, DirectoryUser>();
   private domainIndex = new Map<string, string>();
   private seq = 0;
 
@@ -181,16 +185,54 @@ export class DirectoryStore {
   }
 
   /**
-   * Delete a user. Soft delete (the default) is reported by delta as `@removed: {reason: "changed"}`,
-   * permanent as `"deleted"` (https://learn.microsoft.com/en-us/graph/delta-query-users).
+   * Delete a user. Soft delete (the default) moves it to deleted items, restorable for 30 days
+   * (https://learn.microsoft.com/en-us/graph/api/resources/directory), and delta reports it as
+   * `@removed: {reason: "changed"}`; permanent deletion (also of a soft-deleted user) as `"deleted"`
+   * (https://learn.microsoft.com/en-us/graph/api/user-delta, https://learn.microsoft.com/en-us/graph/delta-query-users).
    */
   deleteUser(id: string, permanent = false): void {
+    const binned = this.deletedById.get(id);
+    if (binned && permanent) {
+      this.deletedById.delete(id);
+      this.markRemoved(binned.tenantId, id, 'deleted');
+      return;
+    }
     const user = this.usersById.get(id);
     if (!user) throw new Error(`Unknown user ${id}`);
     this.usersById.delete(id);
     const list = this.usersByTenant.get(user.tenantId)!;
     list.splice(list.indexOf(user), 1);
-    this.removedByTenant.get(user.tenantId)!.push({ id, reason: permanent ? 'deleted' : 'changed', changeSeq: ++this.seq });
+    if (!permanent) this.deletedById.set(id, user);
+    this.markRemoved(user.tenantId, id, permanent ? 'deleted' : 'changed');
+  }
+
+  /** A soft-deleted user (in deleted items), or undefined. */
+  deletedUser(id: string): DirectoryUser | undefined {
+    return this.deletedById.get(id);
+  }
+
+  /**
+   * Restore a soft-deleted user (https://learn.microsoft.com/en-us/graph/api/directory-deleteditems-restore):
+   * it is a user again, and the next delta round returns it like any changed user.
+   */
+  restoreUser(id: string): DirectoryUser {
+    const user = this.deletedById.get(id);
+    if (!user) throw new Error(`No deleted user ${id} to restore`);
+    this.deletedById.delete(id);
+    const removed = this.removedByTenant.get(user.tenantId)!;
+    removed.splice(removed.findIndex((r) => r.id === id), 1);
+    user.changeSeq = ++this.seq;
+    this.usersByTenant.get(user.tenantId)!.push(user);
+    this.usersById.set(id, user);
+    return user;
+  }
+
+  /** One removal record per user: its latest state is what delta reports. */
+  private markRemoved(tenantId: string, id: string, reason: RemovedUser['reason']): void {
+    const removed = this.removedByTenant.get(tenantId)!;
+    const index = removed.findIndex((r) => r.id === id);
+    if (index >= 0) removed.splice(index, 1);
+    removed.push({ id, reason, changeSeq: ++this.seq });
   }
 
   addApp(input: Partial<AppRegistration> & Pick<AppRegistration, 'homeTenantId'>): AppRegistration {
@@ -238,6 +280,7 @@ export class DirectoryStore {
     this.usersByTenant.clear();
     this.usersById.clear();
     this.removedByTenant.clear();
+    this.deletedById.clear();
     this.domainIndex.clear();
     this.seq = 0;
   }

@@ -5,7 +5,7 @@ const OIDC_SCOPES = new Set(['openid', 'profile', 'email', 'offline_access']);
 
 export interface ParsedScopes {
   oidc: Set<string>;
-  /** `https://graph.microsoft.com` or `api://{appId}`. */
+  /** `https://graph.microsoft.com`, `api://{appId}` or another application ID URI. */
   resource: string;
   /** Permission names without the resource prefix (`User.Read`, `.default`). */
   permissions: string[];
@@ -21,7 +21,9 @@ export function parseScopes(scope: string | undefined): ParsedScopes | null {
       oidc.add(raw.toLowerCase());
       continue;
     }
-    const match = /^((?:https?|api):\/\/[^/]+)\/(.+)$/i.exec(raw);
+    // The permission is the last segment: an application ID URI may have a path (`https://contoso.com/cipp/.default`,
+    // https://learn.microsoft.com/en-us/entra/identity-platform/scopes-oidc#the-default-scope).
+    const match = /^((?:https?|api):\/\/.+)\/([^/]+)$/i.exec(raw);
     // A bare permission (`User.Read`) means Microsoft Graph.
     resources.add(match ? match[1].replace(/^https:\/\/graph\.microsoft\.com$/i, GRAPH_RESOURCE) : GRAPH_RESOURCE);
     permissions.push(match ? match[2] : raw);

@@ -120,26 +120,41 @@ function clientCredentials(state: IdentityState, reply: FastifyReply, client: Ap
   const resourceApp = resourceAppOf(state, scopes.resource);
   if (resourceApp === null) return sendAadError(reply, 400, 'invalid_resource', 500011, `The resource principal named ${scopes.resource} was not found in the tenant named ${authority.tenant.displayName}.`);
   const permissions = scopes.resource === GRAPH_RESOURCE ? graphPermissions(client) : ['.default'];
-  const issued = state.context.tokens.issue({ tenantId, clientId: client.clientId, scopes: permissions, audience: scopes.resource }, state.accessTokenLifetime);
+  const issued = state.context.tokens.issue({ tenantId, clientId: client.clientId, scopes: permissions, audience: audienceOf(scopes.resource, resourceApp) }, state.accessTokenLifetime);
   // The client-credentials response has no scope, refresh or id token (same doc, "Successful response").
   return reply.header('cache-control', 'no-store').send({ token_type: 'Bearer', expires_in: issued.expiresIn, ext_expires_in: issued.expiresIn, access_token: issued.token });
 }
 
-/** `api://{appId}` must name a registered app; Graph always exists. Undefined for Graph, null when unknown. */
+/**
+ * The app a resource names: `api://{appId}` or one of its application ID URIs; Graph always exists.
+ * Undefined for Graph, null when no app has that URI (AADSTS500011,
+ * https://learn.microsoft.com/en-us/entra/identity-platform/reference-error-codes).
+ */
 function resourceAppOf(state: IdentityState, resource: string): AppRegistration | undefined | null {
   if (resource === GRAPH_RESOURCE) return undefined;
   const appId = /^api:\/\/(.+)$/.exec(resource)?.[1];
-  return (appId && state.store.apps.get(appId)) || null;
+  const byId = appId ? state.store.apps.get(appId) : undefined;
+  if (byId) return byId;
+  const wanted = resource.toLowerCase();
+  return [...state.store.apps.values()].find((a) => a.identifierUris?.some((uri) => uri.toLowerCase() === wanted)) ?? null;
 }
+
+/**
+ * One audience per API app whatever URI named it, as in v2.0 access tokens ("aud … in v2.0 tokens,
+ * this value is always the client ID of the API", access-token-claims-reference), kept in the
+ * `api://{clientId}` form the emulated APIs check.
+ */
+const audienceOf = (resource: string, app: AppRegistration | undefined) => (app ? `api://${app.clientId}` : resource);
 
 const graphPermissions = (client: AppRegistration) => client.permissions.filter((p) => !['openid', 'profile', 'email', 'offline_access'].includes(p));
 
 function sendUserTokens(state: IdentityState, request: FastifyRequest, reply: FastifyReply, client: AppRegistration, user: DirectoryUser, tenantId: string, scopes: ParsedScopes, nonce: string | undefined) {
-  if (resourceAppOf(state, scopes.resource) === null) return sendAadError(reply, 400, 'invalid_resource', 500011, `The resource principal named ${scopes.resource} was not found in the tenant.`);
+  const resourceApp = resourceAppOf(state, scopes.resource);
+  if (resourceApp === null) return sendAadError(reply, 400, 'invalid_resource', 500011, `The resource principal named ${scopes.resource} was not found in the tenant.`);
   const requested = scopes.permissions.length > 0 ? scopes.permissions : ['User.Read'];
   const granted = requested.includes('.default') ? (scopes.resource === GRAPH_RESOURCE ? graphPermissions(client) : ['user_impersonation']) : requested;
   // Delegated tokens carry the signed-in user's object id: Graph calendar keys mailboxes by it.
-  const issued = state.context.tokens.issue({ tenantId, clientId: client.clientId, userId: user.id, scopes: granted, audience: scopes.resource }, state.accessTokenLifetime);
+  const issued = state.context.tokens.issue({ tenantId, clientId: client.clientId, userId: user.id, scopes: granted, audience: audienceOf(scopes.resource, resourceApp) }, state.accessTokenLifetime);
   const response: Record<string, unknown> = {
     token_type: 'Bearer',
     scope: responseScope(scopes, granted),

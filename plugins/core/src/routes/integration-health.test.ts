@@ -85,6 +85,19 @@ t.test('conditions that clear are resolved; the rest stay open', async (t) => {
   t.same(await reconcileHealthNotifications(db, a.tenantId), { raised: 1, resolved: 0 });
 });
 
+t.test('an Entra connection Microsoft no longer accepts is a condition until it is reconnected', async (t) => {
+  const connection = await db
+    .insertInto('entra_connections')
+    .values({ tenant_id: b.tenantId, kind: 'cipp', status: 'needs_reconnect', cipp_base_url: 'https://cipp.example', cipp_client_id: 'c', cipp_authority_tenant: 't', last_error: 'Microsoft no longer accepts the partner sign-in (AADSTS700082).' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const items = (await (await signIn(app, b.admin.email)).request('GET', '/api/integrations/health')).json().items;
+  t.match(items, [{ kind: 'entra_needs_reconnect', severity: 'error', reason: /AADSTS700082/, action: /Reconnect/ }]);
+  t.same(await reconcileHealthNotifications(db, b.tenantId), { raised: 1, resolved: 0 });
+  await db.updateTable('entra_connections').set({ status: 'connected' }).where('id', '=', connection.id).execute();
+  t.same(await reconcileHealthNotifications(db, b.tenantId), { raised: 0, resolved: 1 });
+});
+
 t.test('without METRICS_TOKEN, /metrics does not exist', async (t) => {
   const res = await app.inject({ method: 'GET', url: '/metrics', headers: { authorization: 'Bearer anything-at-all-here' } });
   t.equal(res.statusCode, 404);

@@ -7,12 +7,17 @@ import { forTenant, type Db } from '../tenancy.js';
 import type { CalendarPushStatus } from './calendar-push.js';
 import { notifyAdmins, resolveNotifications } from './notifications.js';
 
+/**
+ * The dedupe key entra-ee raises its "reconnect" notification under the moment Microsoft refuses the
+ * partner token; the same key here keeps it one notification, resolved once the connection is back.
+ */
+export const ENTRA_RECONNECT_KEY = 'integration-health:entra-connection';
 /** A job waiting or running longer than this is stuck. */
 export const STUCK_JOB_MINUTES = 15;
 const KEY_PREFIX = 'integration-health:';
 
 export interface HealthCondition {
-  kind: 'calendar_provider_error' | 'calendar_renewal_failed' | 'calendar_push_unavailable' | 'stuck_jobs' | 'entra_run_failed';
+  kind: 'calendar_provider_error' | 'calendar_renewal_failed' | 'calendar_push_unavailable' | 'stuck_jobs' | 'entra_run_failed' | 'entra_needs_reconnect';
   severity: 'warning' | 'error';
   subject: string;
   reason: string;
@@ -94,6 +99,19 @@ export async function listHealthConditions(db: Db, tenantId: string, now = new D
       action: 'Make sure at least one worker runs (SWITCHBOARD_WORKERS=inline or `npm run worker`) and check its logs for this queue.',
       since: iso(q.since),
       key: `${KEY_PREFIX}stuck-jobs:${q.name}`,
+    });
+  }
+
+  const connection = await scope.selectFrom('entra_connections').select(['last_error', 'updated_at']).where('status', '=', 'needs_reconnect').executeTakeFirst();
+  if (connection) {
+    conditions.push({
+      kind: 'entra_needs_reconnect',
+      severity: 'error',
+      subject: 'Entra connection',
+      reason: connection.last_error ?? 'Microsoft no longer accepts the partner sign-in.',
+      action: 'Open Settings → Integrations → Microsoft Entra and choose Reconnect; mappings and links are kept.',
+      since: iso(connection.updated_at),
+      key: ENTRA_RECONNECT_KEY,
     });
   }
 

@@ -4,6 +4,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { forTenant, isFeatureEnabled, NotFound, type EntraHandler, type FeatureFlagKey, type SessionUser, type SurfaceHandler } from '@switchboard/core';
 import { completeDirectConnect, ConnectRefused, connectCipp, describeConnection, directoryFor, disconnect, startDirectConnect } from '../services/connection.js';
+import { testActiveConnection, testCippSettings } from '../services/connection-check.js';
 import { confirmMappings, listManagedTenants, saveDiscovery } from '../services/managed-tenants.js';
 import { previewMappings } from '../services/mapping-preview.js';
 import { getRun, listRuns, startRun } from '../services/sync-runs.js';
@@ -49,6 +50,14 @@ export function entraHandlers(app: FastifyInstance, deps: WorkerDeps): Record<En
     disconnect: ui(async (_request, user, reply) => {
       await disconnect(deps, actor(user));
       return reply.code(204).send();
+    }),
+
+    // Empty body: the active connection. CIPP settings: tested as given, nothing saved.
+    testConnection: ui(async (request, user, reply) => {
+      const body = request.body;
+      if (body === undefined || (typeof body === 'object' && body !== null && Object.keys(body).length === 0)) return testActiveConnection(deps, user.tenantId);
+      if (!(await enabled(user, 'entra-integration-cipp'))) return reply.callNotFound();
+      return testCippSettings(deps, s.parse(s.testConnectionBody, body));
     }),
 
     // The browser comes back here from Microsoft; every outcome lands on the Entra settings page.

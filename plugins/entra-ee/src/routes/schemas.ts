@@ -5,18 +5,23 @@ import { storableText, text } from '@switchboard/core';
 
 const uuid = z.uuid({ message: 'must be a UUID' });
 
-export const connectBody = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('direct'), profileId: uuid }),
-  z.object({
-    kind: z.literal('cipp'),
-    // A NUL survives URL parsing (percent-encoded in the path) and would reach the stored connection.
-    baseUrl: storableText().pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).max(500)),
-    clientId: text(200),
-    // Encrypted before storage, so PostgreSQL never sees it; a NUL is refused anyway (no real secret has one).
-    clientSecret: text(500),
-    tenantId: text(200),
-  }),
-]);
+const cippSettings = z.object({
+  // A NUL survives URL parsing (percent-encoded in the path) and would reach the stored connection.
+  baseUrl: storableText().pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).max(500)),
+  clientId: text(200),
+  // Encrypted before storage, so PostgreSQL never sees it; a NUL is refused anyway (no real secret has one).
+  clientSecret: text(500),
+  tenantId: text(200),
+  // CIPP deployments expose their API app under different application ID URIs; null/absent: api://{clientId}/.default.
+  scope: text(300)
+    .regex(/^(api|https?):\/\/\S+\/\.default$/i, 'must be the API app\'s application ID URI followed by /.default, e.g. api://<client id>/.default')
+    .nullish(),
+});
+
+export const connectBody = z.discriminatedUnion('kind', [z.object({ kind: z.literal('direct'), profileId: uuid }), cippSettings.extend({ kind: z.literal('cipp') })]);
+
+/** "Test connection" with CIPP settings, nothing saved; an empty body tests the active connection instead. */
+export const testConnectionBody = cippSettings.extend({ kind: z.literal('cipp').optional() });
 
 export const callbackQuery = z.object({
   state: storableText().max(500).optional(),
@@ -31,6 +36,8 @@ export const mappingsBody = z.object({
         z.object({ managedTenantId: uuid, action: z.literal('map'), clientId: uuid }),
         z.object({ managedTenantId: uuid, action: z.literal('skip') }),
         z.object({ managedTenantId: uuid, action: z.literal('unmap') }),
+        // Name and domains default to the tenant's; the service checks them as core checks any new client.
+        z.object({ managedTenantId: uuid, action: z.literal('create_client'), name: storableText().max(1000).optional(), domains: z.array(storableText().max(1000)).max(200).optional() }),
       ]),
     )
     .min(1, 'choose at least one mapping')

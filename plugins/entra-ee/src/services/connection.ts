@@ -1,16 +1,18 @@
 // The tenant's one active Entra connection: Direct (partner delegated auth code + PKCE through the
-// Microsoft profile the admin picks; its refresh token in the secret store) or CIPP (API client
-// credentials, checked with a real call before anything is saved). Disconnect keeps discovered
-// tenants and mappings, so reconnecting picks up where the MSP left off.
+// Microsoft profile the admin picks; its refresh token in the secret store, kept current by
+// partner-token.ts) or CIPP (API client credentials, checked with a real call before anything is
+// saved). Disconnect keeps discovered tenants and mappings, so reconnecting picks up where the MSP
+// left off; a Direct connection that needs a reconnect is replaced by the next Direct connect.
 import { createHash, randomBytes } from 'node:crypto';
 import { sql, type Selectable } from 'kysely';
 import { CryptoProvider, ResponseMode } from '@azure/msal-node';
 import type { EntraConnectionsTable } from '@switchboard/db';
-import { BadRequest, Conflict, NotFound, OutboundUrlRefused, checkOutboundUrl, forTenant, recordAudit, type Db, type SecretStore } from '@switchboard/core';
-import { confidentialClient, type MicrosoftCredentials } from '@switchboard/microsoft-bindings';
+import { BadRequest, Conflict, NotFound, OutboundUrlRefused, checkOutboundUrl, forTenant, recordAudit, resolveNotifications, type Db, type SecretStore } from '@switchboard/core';
+import { confidentialClient } from '@switchboard/microsoft-bindings';
 import { cippDirectory } from './cipp-directory.js';
 import { directDirectory } from './direct-directory.js';
 import type { EntraDirectory } from './directory.js';
+import { openPartnerTokens, profileCredentials, RECONNECT_NOTICE_KEY, refreshTokenName } from './partner-token.js';
 
 export const CALLBACK_PATH = '/api/integrations/entra/callback';
 const STATE_TTL_MS = 10 * 60_000;
@@ -31,10 +33,9 @@ export interface Actor {
   userId: string;
 }
 
-const refreshTokenName = (connectionId: string) => `entra_connection:${connectionId}:refresh_token`;
 const cippSecretName = (connectionId: string) => `entra_connection:${connectionId}:cipp_client_secret`;
-// The name microsoft-bindings stores a profile's client secret under (services/consumers.ts).
-const profileSecretName = (profileId: string) => `microsoft_profile:${profileId}:client_secret`;
+/** What CIPP tokens are requested for when the connection names no scope. */
+export const defaultCippScope = (clientId: string) => `api://${clientId}/.default`;
 const hashOf = (value: string) => createHash('sha256').update(value).digest('hex');
 
 export type ConnectionRow = Selectable<EntraConnectionsTable>;
@@ -50,6 +51,8 @@ export const toConnection = (row: ConnectionRow, profileName: string | null) => 
   cippBaseUrl: row.cipp_base_url,
   cippClientId: row.cipp_client_id,
   cippTenantId: row.cipp_authority_tenant,
+  cippScope: row.kind === 'cipp' ? (row.cipp_scope ?? defaultCippScope(row.cipp_client_id!)) : null,
+  tokenRefreshedAt: row.token_refreshed_at?.toISOString() ?? null,
   lastError: row.last_error,
   connectedAt: row.connected_at.toISOString(),
 });
@@ -67,26 +70,23 @@ export async function describeConnection(db: Db, tenantId: string) {
   return toConnection(row, profile?.display_name ?? null);
 }
 
-async function profileCredentials(deps: ConnectionDeps, tenantId: string, profileId: string): Promise<MicrosoftCredentials | null> {
-  const profile = await forTenant(deps.db, tenantId)
-    .selectFrom('microsoft_profiles')
-    .select(['id', 'display_name', 'client_id', 'authority_tenant'])
-    .where('id', '=', profileId)
-    .where('is_archived', '=', false)
-    .executeTakeFirst();
-  if (!profile) return null;
-  const clientSecret = await deps.secrets.get(deps.db, tenantId, profileSecretName(profile.id));
-  if (!clientSecret) return null;
-  return { profileId: profile.id, displayName: profile.display_name, clientId: profile.client_id, clientSecret, authorityTenant: profile.authority_tenant };
+/** One active connection per tenant; only a Direct connect may replace a connection Microsoft stopped accepting. */
+async function assertCanConnect(db: Db, tenantId: string, kind: 'direct' | 'cipp') {
+  const active = await activeConnection(db, tenantId);
+  if (active && !(kind === 'direct' && active.status === 'needs_reconnect')) throw new Conflict('Entra is already connected. Disconnect the current connection first.');
 }
 
-async function assertNoActiveConnection(db: Db, tenantId: string) {
-  if (await activeConnection(db, tenantId)) throw new Conflict('Entra is already connected. Disconnect the current connection first.');
+/** Disconnected, its secrets gone; tenants, mappings and links stay (they belong to the tenant). */
+async function retireConnection(trx: Db, deps: ConnectionDeps, tenantId: string, row: ConnectionRow) {
+  await forTenant(trx, tenantId).updateTable('entra_connections').set({ status: 'disconnected', disconnected_at: sql`now()`, updated_at: sql`now()` }).where('id', '=', row.id).execute();
+  await deps.secrets.delete(trx, tenantId, refreshTokenName(row.id));
+  await deps.secrets.delete(trx, tenantId, cippSecretName(row.id));
+  await resolveNotifications(trx, tenantId, RECONNECT_NOTICE_KEY);
 }
 
 /** Stores a single-use state and returns the Microsoft authorize URL for the partner admin. */
 export async function startDirectConnect(deps: ConnectionDeps, actor: Actor, profileId: string): Promise<{ redirectUrl: string }> {
-  await assertNoActiveConnection(deps.db, actor.tenantId);
+  await assertCanConnect(deps.db, actor.tenantId, 'direct');
   const credentials = await profileCredentials(deps, actor.tenantId, profileId);
   if (!credentials) throw BadRequest.field('profileId', 'no active Microsoft profile with a client secret has this id');
   const state = randomBytes(32).toString('base64url');
@@ -155,13 +155,15 @@ export async function completeDirectConnect(deps: ConnectionDeps, actor: Actor, 
   if (!refreshToken || !partnerTenantId) throw new ConnectRefused('token_failed');
 
   return deps.db.transaction().execute(async (trx) => {
-    if (await activeConnection(trx, actor.tenantId)) throw new ConnectRefused('already_connected');
+    const replaced = await activeConnection(trx, actor.tenantId);
+    if (replaced && !(replaced.kind === 'direct' && replaced.status === 'needs_reconnect')) throw new ConnectRefused('already_connected');
+    if (replaced) await retireConnection(trx, deps, actor.tenantId, replaced);
     const connection = await forTenant(trx, actor.tenantId)
-      .insertInto('entra_connections', { kind: 'direct', profile_id: row.profile_id, partner_tenant_id: partnerTenantId, partner_user: partnerUser, connected_by: actor.userId })
+      .insertInto('entra_connections', { kind: 'direct', profile_id: row.profile_id, partner_tenant_id: partnerTenantId, partner_user: partnerUser, connected_by: actor.userId, token_refreshed_at: new Date() })
       .returningAll()
       .executeTakeFirstOrThrow();
     await deps.secrets.put(trx, actor.tenantId, refreshTokenName(connection.id), refreshToken!);
-    await recordAudit(trx, { tenantId: actor.tenantId, actorUserId: actor.userId, action: 'entra.connected', targetType: 'entra_connection', targetId: connection.id, details: { kind: 'direct', profileId: row.profile_id, partnerTenantId } });
+    await recordAudit(trx, { tenantId: actor.tenantId, actorUserId: actor.userId, action: 'entra.connected', targetType: 'entra_connection', targetId: connection.id, details: { kind: 'direct', profileId: row.profile_id, partnerTenantId, ...(replaced ? { replacedConnectionId: replaced.id } : {}) } });
     return toConnection(connection, credentials.displayName);
   });
 }
@@ -171,17 +173,19 @@ export interface CippInput {
   clientId: string;
   clientSecret: string;
   tenantId: string;
+  /** The token scope of CIPP's API app; default `api://{clientId}/.default`. */
+  scope?: string | null;
 }
 
-const outboundPolicy = (deps: ConnectionDeps) => ({ allowLoopback: deps.allowLoopbackProviders === true });
+export const outboundPolicy = (deps: ConnectionDeps) => ({ allowLoopback: deps.allowLoopbackProviders === true });
 
-function cippClient(deps: ConnectionDeps, input: Omit<CippInput, 'clientSecret'>, clientSecret: string) {
+export function cippClient(deps: ConnectionDeps, input: Omit<CippInput, 'clientSecret'>, clientSecret: string) {
   const msal = confidentialClient({ profileId: 'cipp', displayName: 'CIPP', clientId: input.clientId, clientSecret, authorityTenant: input.tenantId }, deps.loginUrl);
-  return cippDirectory({ msal, baseUrl: input.baseUrl, clientId: input.clientId, outbound: outboundPolicy(deps) });
+  return cippDirectory({ msal, baseUrl: input.baseUrl, clientId: input.clientId, scope: input.scope ?? defaultCippScope(input.clientId), outbound: outboundPolicy(deps) });
 }
 
 export async function connectCipp(deps: ConnectionDeps, actor: Actor, input: CippInput) {
-  await assertNoActiveConnection(deps.db, actor.tenantId);
+  await assertCanConnect(deps.db, actor.tenantId, 'cipp');
   // The URL before anything is sent anywhere: no token is requested for a refused target.
   try {
     await checkOutboundUrl(input.baseUrl, outboundPolicy(deps));
@@ -196,9 +200,9 @@ export async function connectCipp(deps: ConnectionDeps, actor: Actor, input: Cip
     throw new BadRequest(`CIPP did not accept these settings: ${(err as Error).message}`);
   }
   return deps.db.transaction().execute(async (trx) => {
-    await assertNoActiveConnection(trx, actor.tenantId);
+    await assertCanConnect(trx, actor.tenantId, 'cipp');
     const connection = await forTenant(trx, actor.tenantId)
-      .insertInto('entra_connections', { kind: 'cipp', cipp_base_url: input.baseUrl.replace(/\/+$/, ''), cipp_client_id: input.clientId, cipp_authority_tenant: input.tenantId, connected_by: actor.userId })
+      .insertInto('entra_connections', { kind: 'cipp', cipp_base_url: input.baseUrl.replace(/\/+$/, ''), cipp_client_id: input.clientId, cipp_authority_tenant: input.tenantId, cipp_scope: input.scope ?? null, connected_by: actor.userId })
       .returningAll()
       .executeTakeFirstOrThrow();
     await deps.secrets.put(trx, actor.tenantId, cippSecretName(connection.id), input.clientSecret);
@@ -211,32 +215,22 @@ export async function disconnect(deps: ConnectionDeps, actor: Actor): Promise<vo
   await deps.db.transaction().execute(async (trx) => {
     const row = await activeConnection(trx, actor.tenantId);
     if (!row) throw new NotFound('Entra connection');
-    await forTenant(trx, actor.tenantId).updateTable('entra_connections').set({ status: 'disconnected', disconnected_at: sql`now()`, updated_at: sql`now()` }).where('id', '=', row.id).execute();
-    await deps.secrets.delete(trx, actor.tenantId, refreshTokenName(row.id));
-    await deps.secrets.delete(trx, actor.tenantId, cippSecretName(row.id));
+    await retireConnection(trx, deps, actor.tenantId, row);
     await recordAudit(trx, { tenantId: actor.tenantId, actorUserId: actor.userId, action: 'entra.disconnected', targetType: 'entra_connection', targetId: row.id, details: { kind: row.kind } });
   });
 }
 
-/** The directory of the active connection; throws a readable error when it cannot be used. */
-export async function directoryFor(deps: ConnectionDeps, tenantId: string): Promise<EntraDirectory> {
+/** A directory that can also list its customer tenants (what "Test connection" counts). */
+export type ConnectionDirectory = EntraDirectory & { listTenants(signal?: AbortSignal): Promise<unknown[]> };
+
+/** The directory of the active connection; throws a readable error when it cannot be used (NeedsReconnect without asking Microsoft). */
+export async function directoryFor(deps: ConnectionDeps, tenantId: string): Promise<ConnectionDirectory> {
   const row = await activeConnection(deps.db, tenantId);
   if (!row) throw new Conflict('Entra is not connected. Connect it first.');
   if (row.kind === 'cipp') {
     const secret = await deps.secrets.get(deps.db, tenantId, cippSecretName(row.id));
     if (!secret) throw new Conflict('The CIPP client secret is missing. Disconnect and connect CIPP again.');
-    return cippClient(deps, { baseUrl: row.cipp_base_url!, clientId: row.cipp_client_id!, tenantId: row.cipp_authority_tenant! }, secret);
+    return cippClient(deps, { baseUrl: row.cipp_base_url!, clientId: row.cipp_client_id!, tenantId: row.cipp_authority_tenant!, scope: row.cipp_scope }, secret);
   }
-  const [credentials, refreshToken] = await Promise.all([
-    profileCredentials(deps, tenantId, row.profile_id!),
-    deps.secrets.get(deps.db, tenantId, refreshTokenName(row.id)),
-  ]);
-  if (!credentials || !refreshToken) throw new Conflict('The Entra connection cannot be used: its Microsoft profile or token is missing. Disconnect and connect again.');
-  return directDirectory({
-    msal: confidentialClient({ ...credentials, authorityTenant: row.partner_tenant_id! }, deps.loginUrl),
-    refreshToken,
-    partnerTenantId: row.partner_tenant_id!,
-    loginUrl: deps.loginUrl,
-    graphUrl: deps.graphUrl,
-  });
+  return directDirectory({ tokens: await openPartnerTokens(deps, row), partnerTenantId: row.partner_tenant_id!, graphUrl: deps.graphUrl });
 }

@@ -1,12 +1,11 @@
 // Direct connection: Graph with the partner's delegated refresh token. Each customer tenant gets its
 // own access token (refresh_token grant against the customer's authority, the Secure Application
-// Model), cached per tenant for the life of this object with one request in flight per tenant.
-import type { ConfidentialClientApplication } from '@azure/msal-node';
-import { authorityUrl } from '@switchboard/microsoft-bindings';
+// Model, through partner-token.ts which keeps every rotated refresh token), cached per tenant for
+// the life of this object with one request in flight per tenant.
 import { getJson, ProviderError, type RequestCounter } from './http.js';
+import type { PartnerTokens } from './partner-token.js';
 import { mapWithLimit, ResyncRequired, type DiscoveredTenant, type EntraDirectory, type EntraUser, type TenantRef, type UserCursor, type UserPage } from './directory.js';
 
-const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 export const USER_SELECT = 'id,displayName,givenName,surname,mail,userPrincipalName,accountEnabled,jobTitle,mobilePhone,businessPhones,otherMails,proxyAddresses,userType';
 const DISCOVERY_CONCURRENCY = 8;
 /** Delta pages as large as Graph allows: fewer requests per tenant. */
@@ -21,15 +20,13 @@ interface GraphPage<T> {
 type DeltaItem = Partial<EntraUser> & { id: string; '@removed'?: { reason: string } };
 
 export interface DirectDirectoryOptions {
-  msal: ConfidentialClientApplication;
-  refreshToken: string;
+  tokens: PartnerTokens;
   partnerTenantId: string;
-  loginUrl: string;
   /** Graph root without /v1.0. */
   graphUrl: string;
 }
 
-export function directDirectory(options: DirectDirectoryOptions): EntraDirectory {
+export function directDirectory(options: DirectDirectoryOptions): EntraDirectory & { listTenants(signal?: AbortSignal): Promise<{ tenantId: string; displayName: string }[]> } {
   const counter: RequestCounter = { calls: 0 };
   const tokens = new Map<string, Promise<{ token: string; expiresAt: number }>>();
   const graph = `${options.graphUrl}/v1.0`;
@@ -40,22 +37,8 @@ export function directDirectory(options: DirectDirectoryOptions): EntraDirectory
       const value = await cached.catch(() => null);
       if (value && value.expiresAt - Date.now() > 120_000) return value.token;
     }
-    const pending = (async () => {
-      counter.calls++;
-      try {
-        const result = await options.msal.acquireTokenByRefreshToken({
-          refreshToken: options.refreshToken,
-          scopes: [GRAPH_SCOPE],
-          authority: authorityUrl(options.loginUrl, tenantId),
-        });
-        if (!result?.accessToken) throw new Error('no access token');
-        return { token: result.accessToken, expiresAt: result.expiresOn?.getTime() ?? Date.now() + 300_000 };
-      } catch (err) {
-        const code = (err as { errorCode?: string }).errorCode;
-        // msal's message can quote request parameters; keep only the error code.
-        throw new ProviderError(401, `Microsoft refused a token for tenant ${tenantId}${code ? ` (${code})` : ''}. Reconnect Entra or check the GDAP relationship.`);
-      }
-    })();
+    counter.calls++;
+    const pending = options.tokens.graphToken(tenantId);
     tokens.set(tenantId, pending);
     pending.catch(() => tokens.delete(tenantId));
     return (await pending).token;
@@ -87,17 +70,23 @@ export function directDirectory(options: DirectDirectoryOptions): EntraDirectory
     }
   }
 
+  /** Customers with an active GDAP relationship: the ones the partner can actually read. */
+  async function listTenants(signal?: AbortSignal) {
+    const customers: { tenantId: string; displayName: string }[] = [];
+    for await (const page of pages<{ tenantId: string; displayName: string }>(options.partnerTenantId, `${graph}/tenantRelationships/delegatedAdminCustomers?$top=300`, signal)) {
+      customers.push(...page.value);
+    }
+    return customers;
+  }
+
   return {
     get calls() {
       return counter.calls;
     },
+    listTenants,
 
     async discoverTenants(signal) {
-      // Customers with an active GDAP relationship: the ones the partner can actually read.
-      const customers: { tenantId: string; displayName: string }[] = [];
-      for await (const page of pages<{ tenantId: string; displayName: string }>(options.partnerTenantId, `${graph}/tenantRelationships/delegatedAdminCustomers?$top=300`, signal)) {
-        customers.push(...page.value);
-      }
+      const customers = await listTenants(signal);
       return mapWithLimit(customers, DISCOVERY_CONCURRENCY, (c) => describeTenant(c, signal));
     },
 
@@ -116,20 +105,29 @@ export function directDirectory(options: DirectDirectoryOptions): EntraDirectory
         return { users: page.value.map(normalizeUser), removed: [], next: next ? { kind: 'full', next, deltaLink } : null, deltaLink: next ? undefined : (deltaLink ?? null) };
       }
       let page: GraphPage<DeltaItem>;
+      // The token first (cached afterwards), so that only Graph's own answer to the link is judged below.
+      await tokenFor(id);
       try {
         page = await get<GraphPage<DeltaItem>>(id, cursor.link, signal, DELTA_PAGE);
       } catch (err) {
-        if (err instanceof ProviderError && (err.status === 410 || err.code === 'syncStateNotFound' || err.code === 'resyncRequired')) throw new ResyncRequired(err.message);
-        // A delta page link is single use: after a crash between reading and saving it, restart the round.
-        if (err instanceof ProviderError && err.status === 400 && cursor.link !== cursor.roundStart) {
-          return { users: [], removed: [], next: { kind: 'delta', link: cursor.roundStart, roundStart: cursor.roundStart } };
+        if (!(err instanceof ProviderError)) throw err;
+        if (err.status === 410 || err.code === 'syncStateNotFound' || err.code === 'resyncRequired') throw new ResyncRequired(err.message);
+        // Token or consent trouble (401/403: a full listing would be refused the same way), throttling
+        // and outages (already retried by http.ts): the tenant fails this run and keeps its link.
+        if (err.status === 0 || err.status === 401 || err.status === 403 || err.status === 429 || err.status >= 500) throw err;
+        // A delta page link is single use: after a crash between reading and saving it, restart the round (once).
+        if (cursor.link !== cursor.roundStart && !cursor.restarted) {
+          return { users: [], removed: [], next: { kind: 'delta', link: cursor.roundStart, roundStart: cursor.roundStart, restarted: true } };
         }
-        throw err;
+        // Any other refusal of a stored link: Graph promises no particular answer for a stale one
+        // (https://github.com/microsoftgraph/microsoft-graph-docs/issues/9053; 404 UnknownError in
+        // https://github.com/microsoftgraph/microsoft-graph-docs/issues/1000), so start over with a full listing.
+        throw new ResyncRequired(err.message);
       }
       const removed = page.value.filter((u) => u['@removed']).map((u) => ({ id: u.id, permanent: u['@removed']!.reason === 'deleted' }));
       const users = page.value.filter((u) => !u['@removed']).map(normalizeUser);
       const next = page['@odata.nextLink'];
-      return { users, removed, next: next ? { kind: 'delta', link: next, roundStart: cursor.roundStart } : null, deltaLink: next ? undefined : (page['@odata.deltaLink'] ?? null) };
+      return { users, removed, next: next ? { kind: 'delta', link: next, roundStart: cursor.roundStart, ...(cursor.restarted ? { restarted: true } : {}) } : null, deltaLink: next ? undefined : (page['@odata.deltaLink'] ?? null) };
     },
   };
 }

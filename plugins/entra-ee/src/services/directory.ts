@@ -33,7 +33,7 @@ export interface DiscoveredTenant {
  */
 export type UserCursor =
   | { kind: 'full'; next?: string; deltaLink?: string }
-  | { kind: 'delta'; link: string; roundStart: string };
+  | { kind: 'delta'; link: string; roundStart: string; /** The round was restarted once after a refused page link. */ restarted?: boolean };
 
 export interface UserPage {
   users: EntraUser[];
@@ -58,7 +58,7 @@ export interface EntraDirectory {
   readonly calls: number;
 }
 
-/** The delta round is stale: Graph wants a full resync (410 resyncRequired, 400 syncStateNotFound). */
+/** The delta round is stale: Graph wants a full resync (410 resyncRequired, 400 syncStateNotFound, or a stored link it refuses otherwise). */
 export class ResyncRequired extends Error {}
 
 /** Runs `work` over `items` with at most `limit` at a time, keeping the input order in the result. */

@@ -2,15 +2,26 @@
 export interface EntraConnection {
   id: string;
   kind: 'direct' | 'cipp';
-  status: 'connected' | 'error' | 'disconnected';
+  /** needs_reconnect: Microsoft refused the partner sign-in; a Direct connect replaces it. */
+  status: 'connected' | 'error' | 'needs_reconnect' | 'disconnected';
   profileId: string | null;
   profileName: string | null;
   partnerTenantId: string | null;
   partnerUser: string | null;
   cippBaseUrl: string | null;
   cippClientId: string | null;
+  /** The scope CIPP tokens are requested for (the default when none was given). */
+  cippScope: string | null;
+  tokenRefreshedAt: string | null;
   lastError: string | null;
   connectedAt: string;
+}
+
+/** POST /connection/test: one readable sentence either way. */
+export interface ConnectionTestResult {
+  ok: boolean;
+  message: string;
+  tenants?: number;
 }
 
 export interface ConnectionStatus {
@@ -40,9 +51,20 @@ export interface MappingPreview {
   state: 'mapped' | 'skipped' | 'auto_matched' | 'needs_review' | 'unmatched';
   clientId: string | null;
   candidates: { clientId: string; clientName: string; score: number; reason: 'domain' | 'name' }[];
+  /** What "Create client" makes from a tenant not mapped yet. */
+  newClient: { name: string; domains: string[] } | null;
 }
 
-export type MappingDecision = { managedTenantId: string; action: 'map'; clientId: string } | { managedTenantId: string; action: 'skip' | 'unmap' };
+export type MappingDecision =
+  | { managedTenantId: string; action: 'map'; clientId: string }
+  | { managedTenantId: string; action: 'skip' | 'unmap' }
+  | { managedTenantId: string; action: 'create_client'; name?: string; domains?: string[] };
+
+export interface MappingsConfirmed {
+  updated: number;
+  /** The clients create_client decisions made (created: false when a repeat found it already made). */
+  clients: { managedTenantId: string; clientId: string; name: string; domains: string[]; created: boolean }[];
+}
 
 export interface RunCounts {
   created: number;
@@ -73,6 +95,8 @@ export interface SyncRunDetail extends SyncRun {
 
 export interface AmbiguousItem {
   id: string;
+  /** ambiguous: several contacts match; contact_deleted: the user's contact was deleted in Switchboard. */
+  reason: 'ambiguous' | 'contact_deleted';
   managedTenantName: string;
   clientName: string;
   displayName: string;

@@ -32,7 +32,7 @@ export function EntraSettingsPanel({ canEdit, flags }: { canEdit: boolean; flags
   return (
     <div id="entra-panel" className="record-section">
       <h2>Microsoft Entra</h2>
-      {search.get('entra') === 'connected' && connected && <p id="entra-connect-outcome" className="notice" role="status">Entra is connected. Discover your managed tenants next.</p>}
+      {search.get('entra') === 'connected' && connection.data.connection?.status === 'connected' && <p id="entra-connect-outcome" className="notice" role="status">Entra is connected. Discover your managed tenants next.</p>}
       {outcomeError && <p id="entra-connect-outcome-error" role="alert" className="error">{CONNECT_ERRORS[outcomeError] ?? 'The connection did not complete. Start again.'}</p>}
       <ol className="record-list">
         <li>

@@ -4,7 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { request } from '../../../lib/api.ts';
 
 export interface HealthCondition {
-  kind: 'calendar_provider_error' | 'calendar_renewal_failed' | 'stuck_jobs' | 'entra_run_failed';
+  kind: 'calendar_provider_error' | 'calendar_renewal_failed' | 'calendar_push_unavailable' | 'stuck_jobs' | 'entra_run_failed' | 'entra_needs_reconnect';
   severity: 'warning' | 'error';
   subject: string;
   reason: string;

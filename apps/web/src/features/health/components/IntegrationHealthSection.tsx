@@ -8,7 +8,9 @@ const KIND_LABEL: Record<HealthCondition['kind'], string> = {
   calendar_provider_error: 'Calendar sync stopped',
   calendar_renewal_failed: 'Calendar updates delayed',
   stuck_jobs: 'Background jobs stuck',
+  calendar_push_unavailable: 'Calendar push unavailable',
   entra_run_failed: 'Entra sync failed',
+  entra_needs_reconnect: 'Entra needs reconnecting',
 };
 
 export function IntegrationHealthSection() {
