@@ -1,9 +1,13 @@
 import t from 'tap';
 import { DateTime } from 'luxon';
 import { buildTestApp, signIn } from '@switchboard/testing';
+import { waitForRun } from '@switchboard/testing/entra';
+import { FEATURE_FLAGS } from '@switchboard/core';
 import { completeMicrosoftConsent, submitGoogleConsent } from '@switchboard/emulators';
 import { DEMO_ADMIN, seedDemo, seedDemoIntegrations } from './demo-data.js';
-import { DEMO_DIRECTORY, DEMO_GOOGLE_CLIENT, DEMO_MICROSOFT_APP, DEMO_PARTNER_APP, startDemoEmulators } from './demo-emulators.js';
+import { DEMO_DIRECTORY, DEMO_ENTRA_CUSTOMERS, DEMO_GOOGLE_CLIENT, DEMO_MICROSOFT_APP, DEMO_PARTNER, DEMO_PARTNER_APP, startDemoEmulators } from './demo-emulators.js';
+
+const ENTRA_FLAGS = FEATURE_FLAGS.map((f) => f.key).filter((key) => key.startsWith('entra-integration-'));
 
 t.test('the demo seed creates a usable tenant once', async (t) => {
   const ctx = await buildTestApp();
@@ -40,6 +44,7 @@ t.test('the demo integrations work against the demo emulators, and seeding twice
     'msp_sso bound to "Demo Microsoft app"',
     'calendar bound to "Demo Microsoft app"',
     'login domain switchboard.local verified',
+    `Entra feature flags on: ${ENTRA_FLAGS.join(', ')}`,
     'Google calendar app',
   ]);
   const [loginDomain] = (await admin.request('GET', '/api/msp-sso/domains')).json().items;
@@ -102,7 +107,7 @@ t.test('the demo emulators are seeded the same on every start', async (t) => {
   };
   const first = await snapshot();
   t.same(await snapshot(), first);
-  t.equal(first.tenants.length, 22, 'the demo MSP, the partner and its 20 customers');
+  t.equal(first.tenants.length, 2 + DEMO_PARTNER.customers + DEMO_ENTRA_CUSTOMERS.length, 'the demo MSP, the partner and its customers');
   t.match(first.tenants.find((x) => x[0] === DEMO_DIRECTORY.id), [DEMO_DIRECTORY.id, 'Demo MSP', ['switchboard.local']]);
   t.same(first.users.map((u) => u[1]), [DEMO_ADMIN.email, 'alex.tech@switchboard.local', 'sam.tech@switchboard.local', 'jo.tech@switchboard.local']);
   t.same(first.apps.find((a) => a[0] === DEMO_MICROSOFT_APP.clientId), [
@@ -110,5 +115,59 @@ t.test('the demo emulators are seeded the same on every start', async (t) => {
     ['http://localhost:3000/api/auth/msp/sso/callback', 'http://localhost:3000/api/auth/microsoft/calendar/callback'],
     true,
   ]);
-  t.equal(first.customerUsers, 4 + 4 + 20 * 25, 'demo MSP users, partner users and 25 per customer');
+  const named = DEMO_ENTRA_CUSTOMERS.reduce((n, c) => n + (c.people?.length ?? 0), 0);
+  t.equal(first.customerUsers, 4 + 4 + (DEMO_PARTNER.customers + DEMO_ENTRA_CUSTOMERS.length) * 25 + named, 'demo MSP users, partner users, 25 per customer and the named people');
+});
+
+t.test('the demo Entra partner lines up with the demo clients: domain matches, names to review, no match; the first sync queues an ambiguous user', async (t) => {
+  const publicUrl = 'http://switchboard.demo.test';
+  const emulators = await startDemoEmulators({ publicUrl, googlePort: 0, microsoftPort: 0 });
+  t.teardown(emulators.close);
+  const ctx = await buildTestApp({ edition: 'ee', runWorkers: true, env: { PUBLIC_URL: publicUrl, ...emulators.env } });
+  t.teardown(ctx.close);
+  await seedDemo(ctx.db);
+  const admin = await signIn(ctx.app, DEMO_ADMIN.email, DEMO_ADMIN.password);
+  await seedDemoIntegrations(admin, emulators.dns);
+
+  // Connect as the demo's README says: the partner app's profile, the partner admin on the consent page.
+  const profile = (await admin.request('GET', '/api/microsoft/profiles')).json().items.find((p: { displayName: string }) => p.displayName === DEMO_PARTNER_APP.displayName);
+  const start = await admin.request('POST', '/api/integrations/entra/connection', { kind: 'direct', profileId: profile.id });
+  t.equal(start.statusCode, 200, start.body);
+  const back = new URL((await completeMicrosoftConsent(start.json().redirectUrl, { login: emulators.partnerAdmin })).location);
+  t.equal((await admin.request('GET', back.pathname + back.search)).headers.location, '/settings?category=entra&entra=connected');
+  const discovered = await admin.request('POST', '/api/integrations/entra/discover');
+  t.equal(discovered.json().discovered, DEMO_PARTNER.customers + DEMO_ENTRA_CUSTOMERS.length, 'every customer discovered');
+
+  const clients: { id: string; name: string }[] = (await admin.request('GET', '/api/clients')).json().items;
+  const clientId = (name: string) => clients.find((c) => c.name === name)!.id;
+  type Row = { managedTenantId: string; displayName: string; state: string; clientId: string | null; candidates: { clientId: string }[] };
+  const preview: Row[] = (await admin.request('GET', '/api/integrations/entra/mappings/preview')).json().items;
+  const row = (name: string) => preview.find((p) => p.displayName === name)!;
+  t.match(row('Contoso Dental Ltd'), { state: 'auto_matched', clientId: clientId('Contoso Dental') });
+  t.match(row('Fabrikam, Inc.'), { state: 'auto_matched', clientId: clientId('Fabrikam Logistics') });
+  t.match(row('Northwind Legal'), { state: 'needs_review', clientId: null });
+  t.equal(row('Northwind Legal').candidates[0].clientId, clientId('Northwind Legal LLP'));
+  t.match(row('Tailspin Architecture'), { state: 'needs_review', clientId: null });
+  t.equal(row('Tailspin Architecture').candidates[0].clientId, clientId('Tailspin Architects'));
+  const named = new Set(DEMO_ENTRA_CUSTOMERS.map((c) => c.displayName));
+  const generated = preview.filter((p) => !named.has(p.displayName));
+  t.equal(generated.length, DEMO_PARTNER.customers);
+  t.same(generated.map((p) => p.state), generated.map(() => 'unmatched'), 'the generated customers match no demo client');
+
+  const mapped = await admin.request('POST', '/api/integrations/entra/mappings', {
+    mappings: [
+      { managedTenantId: row('Contoso Dental Ltd').managedTenantId, action: 'map', clientId: clientId('Contoso Dental') },
+      { managedTenantId: row('Northwind Legal').managedTenantId, action: 'map', clientId: clientId('Northwind Legal LLP') },
+      { managedTenantId: generated[0].managedTenantId, action: 'create_client' },
+    ],
+  });
+  t.equal(mapped.statusCode, 200, mapped.body);
+  const started = await admin.request('POST', '/api/integrations/entra/sync', { scope: 'initial' });
+  const run = await waitForRun(admin, started.json().run.id);
+  t.equal(run.status, 'succeeded', JSON.stringify(run));
+  t.ok(run.counts.linked >= 1, 'Tom Reed is linked to his contact');
+  const queue = (await admin.request('GET', '/api/integrations/entra/ambiguous')).json().items;
+  t.equal(queue.length, 1, 'the review queue is not empty');
+  t.match(queue[0], { displayName: 'Maria Lopez', email: 'maria@contosodental.example', clientName: 'Contoso Dental' });
+  t.same(queue[0].candidates.map((c: { fullName: string }) => c.fullName).sort(), ['Maria Lopez', 'Maria Lopez-Garcia']);
 });

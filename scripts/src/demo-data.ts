@@ -1,6 +1,6 @@
 // The demo tenant: an MSP with technicians, client companies with contacts, and a week of schedule;
-// and its integration settings (Microsoft profile and bindings, SSO login domain, Google app) that
-// match the emulators started by demo-emulators.ts.
+// and its integration settings (Microsoft profile and bindings, SSO login domain, Entra flags, Google
+// app) that match the emulators started by demo-emulators.ts.
 import { DateTime } from 'luxon';
 import { createClient, createContact, createScheduleEntry, createTenant, createUser, type Db } from '@switchboard/core';
 import { DEMO_DIRECTORY, DEMO_DOMAIN, DEMO_GOOGLE_CLIENT, DEMO_MICROSOFT_APP, DEMO_PARTNER_APP } from './demo-emulators.js';
@@ -14,7 +14,8 @@ export const DEMO_TECHNICIANS = [
 ];
 
 const CLIENTS = [
-  { name: 'Contoso Dental', domains: ['contosodental.example'], contacts: ['Maria Lopez|Practice Manager', 'Tom Reed|Dentist'] },
+  // Two records of one person, as PSAs collect: both have maria@contosodental.example (see DEMO_ENTRA_CUSTOMERS).
+  { name: 'Contoso Dental', domains: ['contosodental.example'], contacts: ['Maria Lopez|Practice Manager', 'Tom Reed|Dentist', 'Maria Lopez-Garcia|Front Desk'] },
   { name: 'Fabrikam Logistics', domains: ['fabrikam.example', 'fabrikam-logistics.example'], contacts: ['Priya Shah|IT Lead', 'Owen Hart|CFO', 'Lena Vogel|Dispatcher'] },
   { name: 'Northwind Legal LLP', domains: ['northwindlegal.example'], contacts: ['Grace Kim|Office Manager', 'Daniel Ruiz|Partner'] },
   { name: 'Tailspin Architects', domains: ['tailspin.example'], contacts: ['Ivy Chen|Principal', 'Marco Rossi|Studio Admin'] },
@@ -144,6 +145,12 @@ export async function seedDemoIntegrations(api: DemoApi, dns: DemoDns): Promise<
     await call(api, 'POST', `/api/msp-sso/domains/${domain.id}/verify`);
     done.push(`login domain ${DEMO_DOMAIN} verified`);
   }
+
+  // Entra sync sits behind feature flags: the demo turns them on, unless its admin set one either way.
+  const flags: { key: string; tenantOverride: boolean | null }[] = (await call(api, 'GET', '/api/feature-flags')).items;
+  const entraFlags = flags.filter((f) => f.key.startsWith('entra-integration-') && f.tenantOverride === null);
+  for (const flag of entraFlags) await call(api, 'PUT', `/api/feature-flags/${flag.key}`, { enabled: true });
+  if (entraFlags.length) done.push(`Entra feature flags on: ${entraFlags.map((f) => f.key).join(', ')}`);
 
   const settings = await call(api, 'GET', '/api/calendar/settings');
   if (!settings.google?.clientId) {

@@ -11,6 +11,7 @@ import {
   type DnsEmulator,
   type GoogleEmulator,
   type MicrosoftEmulator,
+  type SeedPartnerOptions,
 } from '@switchboard/emulators';
 import { DEMO_ADMIN, DEMO_TECHNICIANS } from './demo-data.js';
 
@@ -39,8 +40,28 @@ export const DEMO_GOOGLE_CLIENT = {
   name: 'Switchboard (demo)',
 };
 
-/** Entra partner data: 20 customer tenants of 25 users, the same on every start. */
-export const DEMO_PARTNER = { customers: 20, usersPerCustomer: 25, seed: 7 };
+/**
+ * The demo partner's customers that line up with the demo clients (demo-data.ts), so the mapping
+ * step shows every case: two verified domains a client lists (auto matched), two names close to a
+ * client's with no shared domain (to review), and the generated customers (no match). Maria Lopez's
+ * address is on two Contoso Dental contacts, so the first sync puts her in the review queue.
+ */
+export const DEMO_ENTRA_CUSTOMERS: NonNullable<SeedPartnerOptions['namedCustomers']> = [
+  {
+    displayName: 'Contoso Dental Ltd',
+    domains: ['contosodental.example'],
+    people: [
+      { displayName: 'Maria Lopez', mail: 'maria@contosodental.example', jobTitle: 'Practice Manager' },
+      { displayName: 'Tom Reed', mail: 'tom@contosodental.example', jobTitle: 'Dentist' },
+    ],
+  },
+  { displayName: 'Fabrikam, Inc.', domains: ['fabrikam.example'], people: [{ displayName: 'Priya Shah', mail: 'priya@fabrikam.example', jobTitle: 'IT Lead' }] },
+  { displayName: 'Northwind Legal', domains: ['northwind-law.example'] },
+  { displayName: 'Tailspin Architecture', domains: ['tailspin-architecture.example'] },
+];
+
+/** Entra partner data: 8 generated customer tenants and the named ones, 25 generated users each, the same on every start. */
+export const DEMO_PARTNER = { customers: 8, usersPerCustomer: 25, seed: 7, namedCustomers: DEMO_ENTRA_CUSTOMERS };
 
 // A function, not a constant: demo-data.ts imports this module too, and may be evaluated after it.
 const demoPeople = () => [{ email: DEMO_ADMIN.email, displayName: DEMO_ADMIN.displayName }, ...DEMO_TECHNICIANS];

@@ -88,5 +88,5 @@ or use "Sign in with Microsoft" with any of these addresses (the emulator's cons
 Login domains verify against the demo DNS: publish a TXT record for another domain with
   curl -X PUT ${emulators.dnsControlUrl}/_emulator/dns/txt/<domain> -H 'content-type: application/json' -d '{"records": ["<value shown in Settings>"]}'
 Profile → Calendar connects Google or Microsoft 365 calendars in the emulators.
-Entra (Settings → Integrations, after turning its feature flags on with npm run flags): connect with
+Entra (Settings → Integrations → Microsoft Entra; the demo turns its feature flags on): connect with
 the profile "Demo partner app (Entra)" and sign in as ${emulators.partnerAdmin}.`);

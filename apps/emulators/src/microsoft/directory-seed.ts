@@ -8,8 +8,21 @@ export interface SeedPartnerOptions {
   usersPerCustomer?: number;
   seed?: number;
   partnerName?: string;
+  /**
+   * Customers with a chosen name, verified domains and people (besides `usersPerCustomer` generated
+   * users each), added after the generated ones: a demo whose tenants line up with its PSA clients.
+   */
+  namedCustomers?: NamedCustomer[];
   /** The partner's multi-tenant app (the one that signs the partner admin in and reads customer tenants). */
   app?: Partial<Pick<AppRegistration, 'clientId' | 'clientSecrets' | 'redirectUris' | 'permissions' | 'displayName'>>;
+}
+
+export interface NamedCustomer {
+  displayName: string;
+  /** Verified; the first is the default. The tenant's <slug>.onmicrosoft.com is added. */
+  domains: string[];
+  /** Enabled members whose UPN and mail are `mail`. */
+  people?: { displayName: string; mail: string; jobTitle?: string }[];
 }
 
 export interface SeededPartner {
@@ -93,7 +106,37 @@ export function seedPartner(store: DirectoryStore, options: SeedPartnerOptions =
     store.addRelationship(partner.id, tenant.id);
     store.addUsersUnchecked(tenant.id, generateUsers(rand, tenant, perCustomer));
   }
+  // Their own generator, so adding named customers leaves the generated data of a seed unchanged.
+  const namedRand = random((options.seed ?? 1) ^ 0x5eed);
+  for (const named of options.namedCustomers ?? []) {
+    const slug = slugOf(named.displayName);
+    const domains = [...named.domains.map((id, i) => ({ id, isDefault: i === 0, isInitial: false, isVerified: true })), { id: `${slug}.onmicrosoft.com`, isDefault: false, isInitial: true, isVerified: true }];
+    const tenant = store.addTenant({ id: guid(namedRand), displayName: named.displayName, domains });
+    customers.push(tenant);
+    store.addRelationship(partner.id, tenant.id);
+    store.addUsersUnchecked(tenant.id, [...(named.people ?? []).map((person) => namedPerson(namedRand, tenant, person)), ...generateUsers(namedRand, tenant, perCustomer)]);
+  }
   return { partner, admin, app, customers };
+}
+
+function namedPerson(rand: () => number, tenant: DirectoryTenant, person: NonNullable<NamedCustomer['people']>[number]): Omit<DirectoryUser, 'changeSeq'> {
+  const [givenName, ...rest] = person.displayName.split(' ');
+  return {
+    id: guid(rand),
+    tenantId: tenant.id,
+    displayName: person.displayName,
+    givenName,
+    surname: rest.join(' ') || null,
+    userPrincipalName: person.mail,
+    mail: person.mail,
+    accountEnabled: true,
+    jobTitle: person.jobTitle ?? null,
+    mobilePhone: null,
+    businessPhones: [],
+    otherMails: [],
+    proxyAddresses: [`SMTP:${person.mail}`],
+    userType: 'Member',
+  };
 }
 
 function generateUsers(rand: () => number, tenant: DirectoryTenant, count: number): Omit<DirectoryUser, 'changeSeq'>[] {

@@ -1,9 +1,11 @@
 // Managed customer tenants: discovery persists what the connection sees (one row per Entra tenant,
-// updated on re-discovery, never duplicated), and their mapping to PSA clients.
+// updated on re-discovery, never duplicated), and their mapping to PSA clients (an existing one or
+// one created from the tenant).
 import { sql, type Selectable } from 'kysely';
 import type { EntraManagedTenantsTable } from '@switchboard/db';
 import { BadRequest, forTenant, recordAudit, type Db } from '@switchboard/core';
 import type { DiscoveredTenant } from './directory.js';
+import { createClientsForTenants } from './tenant-clients.js';
 
 export type ManagedTenantRow = Selectable<EntraManagedTenantsTable>;
 
@@ -72,15 +74,21 @@ export async function listManagedTenants(db: Db, tenantId: string) {
 export type MappingDecision =
   | { managedTenantId: string; action: 'map'; clientId: string }
   | { managedTenantId: string; action: 'skip' }
-  | { managedTenantId: string; action: 'unmap' };
+  | { managedTenantId: string; action: 'unmap' }
+  | { managedTenantId: string; action: 'create_client'; name?: string; domains?: string[] };
 
-/** Writes the admin's decisions, all or nothing; every id must belong to the tenant. */
+/**
+ * Writes the admin's decisions, all or nothing; every id must belong to the tenant. A create_client
+ * decision creates the client (tenant-clients.ts) and maps the tenant to it in the same transaction.
+ */
 export async function confirmMappings(db: Db, actor: { tenantId: string; userId: string }, decisions: MappingDecision[]) {
   return db.transaction().execute(async (trx) => {
     const scope = forTenant(trx, actor.tenantId);
     const tenantIds = [...new Set(decisions.map((d) => d.managedTenantId))];
     const clientIds = [...new Set(decisions.flatMap((d) => (d.action === 'map' ? [d.clientId] : [])))];
-    const known = new Set((await scope.selectFrom('entra_managed_tenants').select('id').where('id', 'in', tenantIds).execute()).map((r) => r.id));
+    // Locked in a fixed order: a repeated confirm waits for the first, then sees what it did.
+    const rows = await scope.selectFrom('entra_managed_tenants').selectAll().where('id', 'in', tenantIds).orderBy('id').forUpdate().execute();
+    const known = new Map(rows.map((r) => [r.id, r]));
     const clients = new Set(clientIds.length ? (await scope.selectFrom('clients').select('id').where('id', 'in', clientIds).execute()).map((r) => r.id) : []);
     const problems = decisions.flatMap((d, i) => [
       ...(known.has(d.managedTenantId) ? [] : [{ field: `mappings.${i}.managedTenantId`, message: 'no such managed tenant' }]),
@@ -88,11 +96,14 @@ export async function confirmMappings(db: Db, actor: { tenantId: string; userId:
     ]);
     if (problems.length) throw BadRequest.fields(problems);
     if (tenantIds.length !== decisions.length) throw BadRequest.field('mappings', 'each managed tenant may appear once');
+    const creates = decisions.flatMap((d, index) => (d.action === 'create_client' ? [{ index, managedTenantId: d.managedTenantId, name: d.name, domains: d.domains }] : []));
+    const created = await createClientsForTenants(trx, actor, creates, known);
+    const clientOf = (d: MappingDecision) => (d.action === 'map' ? d.clientId : d.action === 'create_client' ? created.get(d.managedTenantId)!.clientId : null);
     for (const d of decisions) {
       await scope
         .updateTable('entra_managed_tenants')
         .set({
-          client_id: d.action === 'map' ? d.clientId : null,
+          client_id: clientOf(d),
           skipped: d.action === 'skip',
           mapped_by: actor.userId,
           mapped_at: sql`now()`,
@@ -101,7 +112,9 @@ export async function confirmMappings(db: Db, actor: { tenantId: string; userId:
         .where('id', '=', d.managedTenantId)
         .execute();
     }
-    await recordAudit(trx, { tenantId: actor.tenantId, actorUserId: actor.userId, action: 'entra.mappings_confirmed', targetType: 'entra_managed_tenant', details: { decisions } });
-    return { updated: decisions.length };
+    const newClients = [...created.values()];
+    const details = { decisions, createdClientIds: newClients.filter((c) => c.created).map((c) => c.clientId) };
+    await recordAudit(trx, { tenantId: actor.tenantId, actorUserId: actor.userId, action: 'entra.mappings_confirmed', targetType: 'entra_managed_tenant', details });
+    return { updated: decisions.length, clients: newClients };
   });
 }

@@ -1,5 +1,6 @@
 // Sync runs: start (all tenants or one client), history, one run with its per-tenant results.
-// Queries poll while a run is queued or running.
+// Queries poll while a run is queued or running; a finished run refreshes what it changed.
+import { useEffect } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { request } from '../../../lib/api.ts';
 import { entraKeys } from './keys.ts';
@@ -14,13 +15,23 @@ export const useRuns = (clientId?: string) =>
     refetchInterval: (query) => (query.state.data?.some(isActive) ? POLL_MS : false),
   });
 
-export const useRun = (id: string | null) =>
-  useQuery({
+export function useRun(id: string | null) {
+  const client = useQueryClient();
+  const run = useQuery({
     queryKey: entraKeys.run(id ?? ''),
     enabled: !!id,
     queryFn: () => request<SyncRunDetail>('GET', `/api/integrations/entra/runs/${id}`),
     refetchInterval: (query) => (query.state.data && isActive(query.state.data) ? POLL_MS : false),
   });
+  const finished = !!run.data && !isActive(run.data);
+  // The run may have queued users for review and its list row may still say running.
+  useEffect(() => {
+    if (!finished) return;
+    void client.invalidateQueries({ queryKey: entraKeys.ambiguous() });
+    void client.invalidateQueries({ queryKey: [...entraKeys.all, 'runs'] });
+  }, [finished, client]);
+  return run;
+}
 
 export function useStartSync() {
   const client = useQueryClient();

@@ -1,8 +1,12 @@
-// Discovery, the mapping preview and confirm, and the clients a tenant can be mapped to.
+// Discovery, the mapping preview and confirm (which may create clients), and the clients a tenant can
+// be mapped to.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { request } from '../../../lib/api.ts';
 import { entraKeys } from './keys.ts';
-import type { ManagedTenant, MappingDecision, MappingPreview } from './types.ts';
+import type { ManagedTenant, MappingDecision, MappingPreview, MappingsConfirmed } from './types.ts';
+
+/** The clients feature's root key (features do not import each other): new clients show in its lists. */
+const CLIENTS_ROOT = ['clients'] as const;
 
 export const useManagedTenants = () =>
   useQuery({ queryKey: entraKeys.tenants(), queryFn: () => request<{ items: ManagedTenant[] }>('GET', '/api/integrations/entra/tenants').then((r) => r.items) });
@@ -27,7 +31,10 @@ export function useDiscover() {
 export function useConfirmMappings() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (mappings: MappingDecision[]) => request<{ updated: number }>('POST', '/api/integrations/entra/mappings', { mappings }),
-    onSuccess: () => client.invalidateQueries({ queryKey: entraKeys.all }),
+    mutationFn: (mappings: MappingDecision[]) => request<MappingsConfirmed>('POST', '/api/integrations/entra/mappings', { mappings }),
+    onSuccess: (result) => {
+      if (result.clients.some((c) => c.created)) void client.invalidateQueries({ queryKey: CLIENTS_ROOT });
+      return client.invalidateQueries({ queryKey: entraKeys.all });
+    },
   });
 }

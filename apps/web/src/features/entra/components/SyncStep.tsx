@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { Empty, ErrorState, Loading } from '../../../components/states.tsx';
 import { messageOf } from '../../../lib/api.ts';
 import { useRun, useRuns, useStartSync } from '../api/runs.ts';
+import { useManagedTenants } from '../api/tenants.ts';
 import type { RunCounts, SyncRun } from '../api/types.ts';
 
 const COUNT_LABELS: [keyof RunCounts, string][] = [
@@ -10,7 +11,7 @@ const COUNT_LABELS: [keyof RunCounts, string][] = [
   ['linked', 'Linked'],
   ['updated', 'Updated'],
   ['inactivated', 'Inactivated'],
-  ['ambiguous', 'Ambiguous'],
+  ['ambiguous', 'Needs review'],
   ['failed', 'Failed'],
 ];
 
@@ -19,15 +20,30 @@ const Counts = ({ run }: { run: SyncRun }) => <>{COUNT_LABELS.map(([k, label]) =
 export function SyncStep() {
   const runs = useRuns();
   const start = useStartSync();
+  const tenants = useManagedTenants();
   const [openRun, setOpenRun] = useState<string | null>(null);
   const first = runs.data?.length === 0;
+  // A run syncs mapped tenants only: with none, starting one would do nothing, so say why it cannot.
+  const nothingMapped = tenants.data !== undefined && !tenants.data.some((t) => t.mapping === 'mapped');
 
   return (
     <div className="record-section">
       <div className="record-toolbar">
-        <button id="entra-sync-start" type="button" className="primary" disabled={start.isPending} onClick={() => start.mutate(first ? 'initial' : 'all', { onSuccess: (r) => setOpenRun(r.run.id) })}>
+        <button
+          id="entra-sync-start"
+          type="button"
+          className="primary"
+          disabled={start.isPending || nothingMapped}
+          aria-describedby={nothingMapped ? 'entra-sync-blocked' : undefined}
+          onClick={() => start.mutate(first ? 'initial' : 'all', { onSuccess: (r) => setOpenRun(r.run.id) })}
+        >
           {first ? 'Start initial sync' : 'Sync all tenants now'}
         </button>
+        {nothingMapped && (
+          <span id="entra-sync-blocked" className="muted">
+            Map at least one tenant to a client first.
+          </span>
+        )}
         {start.data?.alreadyStarted && <span id="entra-sync-already" role="status">A sync is already running; showing it.</span>}
         {start.error && <span id="entra-sync-error" role="alert" className="error">{messageOf(start.error)}</span>}
       </div>
