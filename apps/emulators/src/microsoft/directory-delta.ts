@@ -7,6 +7,15 @@ import { ODataError, projectUser } from './directory-odata.js';
 
 type DeltaItem = { id: string; removed?: 'changed' | 'deleted' };
 
+/**
+ * How a stale delta link fails. `resync`: 410 Gone + Location (delta-query-overview); `expired`: 400
+ * syncStateNotFound. Graph promises no particular answer for an expired link
+ * (https://github.com/microsoftgraph/microsoft-graph-docs/issues/9053), and real tenants have answered
+ * others too, e.g. 404 UnknownError (https://github.com/microsoftgraph/microsoft-graph-docs/issues/1000)
+ * or 400 with a plain BadRequest code: `{status, code}` answers exactly that.
+ */
+export type DeltaLinkFailure = 'resync' | 'expired' | { status: number; code: string; message?: string };
+
 interface DeltaRound {
   tenantId: string;
   items: DeltaItem[];
@@ -21,7 +30,7 @@ interface DeltaState {
   sinceSeq: number;
   select?: string[];
   issuedAt: number;
-  invalid?: 'resync' | 'expired';
+  invalid?: DeltaLinkFailure;
 }
 
 /** Identity delta links live seven days (https://devblogs.microsoft.com/microsoft365dev/duration-of-change-tracking-tokens-for-identity-and-education-resources/). */
@@ -53,6 +62,9 @@ export class UserDeltaTracker {
     if (state.invalid === 'resync') {
       // "410 Gone ... Location header with the initial query": the client must start a full sync (delta-query-overview).
       throw new ODataError(410, 'resyncRequired', 'Resync required. Replace any local items with the server\'s version (including deletes) if you\'re sure that the service was up to date with your local changes when you last sync\'d. Upload any local changes that the server doesn\'t know about.');
+    }
+    if (typeof state.invalid === 'object') {
+      throw new ODataError(state.invalid.status, state.invalid.code, state.invalid.message ?? 'The delta token is not valid.');
     }
     if (state.invalid === 'expired' || this.now() - state.issuedAt > DELTA_LINK_LIFETIME_MS) {
       throw new ODataError(400, 'syncStateNotFound', 'The sync state generation is not found. The delta token is expired and data must be synchronized again.');
@@ -93,8 +105,8 @@ export class UserDeltaTracker {
     return { value, deltaToken };
   }
 
-  /** `resync`: 410 Gone + Location (delta-query-overview); `expired`: 400 syncStateNotFound (links older than 7 days). */
-  invalidateAll(mode: 'resync' | 'expired' = 'resync'): void {
+  /** Every delta link issued so far fails the way `mode` says (see DeltaLinkFailure). */
+  invalidateAll(mode: DeltaLinkFailure = 'resync'): void {
     for (const state of this.deltaTokens.values()) state.invalid = mode;
   }
 

@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import { forTenant, type Db, type JobQueue } from '@switchboard/core';
 import { directoryFor, type ConnectionDeps } from './connection.js';
 import { mapWithLimit, ResyncRequired, type EntraDirectory, type UserCursor } from './directory.js';
-import { emptyOutcome, reconcilePage, reconcileUnseen, type Outcome } from './reconcile.js';
+import { emptyOutcome, hasUnqueuedTombstones, reconcilePage, reconcileUnseen, type Outcome } from './reconcile.js';
 import { effectiveOverwrite } from './settings.js';
 import { SYNC_JOB, type RunRow } from './sync-runs.js';
 
@@ -98,7 +98,13 @@ async function runTenant(deps: WorkerDeps, directory: EntraDirectory, ctx: RunCo
   }
   let cursor: UserCursor | null = child.cursor ? (JSON.parse(child.cursor) as UserCursor) : managed.delta_link ? { kind: 'delta', link: managed.delta_link, roundStart: managed.delta_link } : null;
   let row = child;
+  let reset = false;
   try {
+    // A contact deleted in the PSA since the last run: its user is not in the next delta round, so the
+    // tenant is listed in full this once (keeping the delta link for the run after) to queue it for review.
+    if (!child.cursor && managed.delta_link && (await hasUnqueuedTombstones(deps.db, ctx.tenantId, managed.id))) {
+      cursor = { kind: 'full', deltaLink: managed.delta_link };
+    }
     for (;;) {
       if (deps.shutdown.aborted) throw deps.shutdown.reason;
       const mode = cursor?.kind === 'delta' ? 'delta' : 'full';
@@ -106,9 +112,12 @@ async function runTenant(deps: WorkerDeps, directory: EntraDirectory, ctx: RunCo
       try {
         page = await directory.readUsers({ entraTenantId: managed.entra_tenant_id, domains: managed.domains }, cursor, deps.shutdown);
       } catch (err) {
-        if (!(err instanceof ResyncRequired) || mode !== 'delta') throw err;
-        // Graph wants a full resync: list everyone again; links the listing does not see are deletions.
+        // Once per tenant and run: a full listing that fails too fails the tenant.
+        if (!(err instanceof ResyncRequired) || mode !== 'delta' || reset) throw err;
+        // Graph wants a full resync (or refused the stored link): list everyone again, with a new
+        // delta baseline; links the listing does not see are deletions.
         await scope.updateTable('entra_managed_tenants').set({ delta_link: null }).where('id', '=', managed.id).execute();
+        reset = true;
         cursor = null;
         continue;
       }
@@ -116,8 +125,12 @@ async function runTenant(deps: WorkerDeps, directory: EntraDirectory, ctx: RunCo
       if (deps.shutdown.aborted) throw deps.shutdown.reason;
       const done = page.next === null;
       row = await deps.db.transaction().execute(async (trx) => {
-        const held = await forTenant(trx, ctx.tenantId).selectFrom('entra_sync_runs').select('id').where('id', '=', ctx.parentId).where('lease_token', '=', ctx.lease).forUpdate().executeTakeFirst();
+        // A shared lock: the lanes of this run write side by side, while a worker taking the lease over
+        // (an UPDATE of this row) waits for them, and afterwards none of them can write.
+        const held = await forTenant(trx, ctx.tenantId).selectFrom('entra_sync_runs').select('id').where('id', '=', ctx.parentId).where('lease_token', '=', ctx.lease).forShare().executeTakeFirst();
         if (!held) throw new LeaseLost();
+        // Tenants mapped to the same client take turns, so two of them never claim the same contact.
+        await sql`select pg_advisory_xact_lock(hashtextextended(${`entra-client:${managed.client_id}`}, 0))`.execute(trx);
         const base = { tenantId: ctx.tenantId, managedTenantId: managed.id, clientId: managed.client_id!, overwrite: ctx.overwrite };
         const outcome = await reconcilePage(trx, { ...base, users: page.users, removed: page.removed, seenByRunId: mode === 'full' ? row.id : undefined });
         if (done && mode === 'full') {
