@@ -25,3 +25,8 @@ t.test('ListUsers rows', async (t) => {
   t.equal(users.length, 10);
   t.same(shapeMismatches(users.filter((u: { mail: string | null }) => u.mail), fixture('cipp/ListUsers.json')), []);
 });
+
+t.test('ListGraphRequest (Endpoint=users, manualPagination) body', async (t) => {
+  const page = await get(`/api/ListGraphRequest?Endpoint=users&TenantFilter=${seeded.customers[0].domains[0].id}&manualPagination=true&$top=4&$select=id,userPrincipalName`);
+  t.same(shapeMismatches(page, fixture('cipp/ListGraphRequest-users.json'), { exact: true }), []);
+});

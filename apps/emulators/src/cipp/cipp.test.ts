@@ -46,6 +46,48 @@ t.test('ListUsers answers for tenantFilter (domain or id), and for the MSP itsel
   t.equal((await call('/api/ListUsers?tenantFilter=unknown.example', token)).status, 403);
 });
 
+t.test('ListGraphRequest pages users on request: manualPagination, Metadata.nextLink, nextLink back', async (t) => {
+  const customer = seeded.customers[1];
+  const base = `/api/ListGraphRequest?Endpoint=users&TenantFilter=${customer.id}&$top=12&$select=id,userPrincipalName`;
+  const all = await call(base, token);
+  t.equal(all.status, 200);
+  t.equal(all.body.Results.length, 30, 'without paging options CIPP follows every nextLink: $top is a page size');
+  t.notOk(all.body.Metadata.nextLink);
+
+  const ids: string[] = [];
+  let page = await call(`${base}&manualPagination=true`, token);
+  t.match(page.body.Results[0], { id: String, userPrincipalName: String, Tenant: customer.id, CippStatus: 'Good' });
+  t.match(page.body.Metadata, { Endpoint: 'users', TenantFilter: customer.id, ManualPagination: true, nextLink: /^https:\/\/graph\.microsoft\.com\/beta\/users\?/ });
+  for (;;) {
+    ids.push(...page.body.Results.map((u: { id: string }) => u.id));
+    if (!page.body.Metadata.nextLink) break;
+    page = await call(`/api/ListGraphRequest?Endpoint=users&tenantFilter=${customer.id}&manualPagination=true&nextLink=${encodeURIComponent(page.body.Metadata.nextLink)}`, token);
+    t.equal(page.status, 200);
+  }
+  t.equal(ids.length, 30, 'three pages of at most 12');
+  t.same(ids, microsoft.identity.store.users(customer.id).map((u) => u.id));
+
+  const foreign = await call(`${base}&manualPagination=true&nextLink=${encodeURIComponent('https://evil.example/beta/users?$skiptoken=x')}`, token);
+  t.equal(foreign.status, 400);
+  t.match(foreign.body, /^Graph Error: Invalid nextLink URL: .* - Endpoint: users$/);
+  const otherTenantsLink = (await call(`/api/ListGraphRequest?Endpoint=users&TenantFilter=${seeded.customers[0].id}&$top=5&manualPagination=true`, token)).body.Metadata.nextLink;
+  const crossed = await call(`${base}&manualPagination=true&nextLink=${encodeURIComponent(otherTenantsLink)}`, token);
+  t.equal(crossed.status, 400, 'a page token of another tenant is refused by Graph');
+  t.match((await call(`/api/ListGraphRequest?Endpoint=contacts&TenantFilter=${customer.id}`, token)).body, /^Graph Error: /);
+});
+
+t.test('the Functions host refuses requests beyond maxOutstandingRequests with 429 "Too Busy"', async (t) => {
+  cipp.setMaxOutstandingRequests(1);
+  cipp.controls.setLatency(500);
+  t.teardown(() => {
+    cipp.setMaxOutstandingRequests(200);
+    cipp.controls.setLatency(0);
+  });
+  const answers = await Promise.all([call('/api/ListTenants', token), call('/api/ListTenants', token)]);
+  t.same(answers.map((a) => a.status).sort(), [200, 429]);
+  t.equal(answers.find((a) => a.status === 429)!.body, 'Too Busy');
+});
+
 t.test('401 without or with a bad token, 403 for a token of another audience', async (t) => {
   t.equal((await call('/api/ListTenants')).status, 401);
   t.equal((await call('/api/ListTenants', 'forged')).status, 401);

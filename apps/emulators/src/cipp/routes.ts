@@ -1,9 +1,12 @@
 // CIPP's API functions a PSA reads (KelvinTegelaar/CIPP-API @ adf3242: Invoke-ListTenants.ps1,
-// Invoke-ListUsers.ps1, Invoke-ListDomains.ps1), answered from the Microsoft emulator's directory.
+// Invoke-ListUsers.ps1, Invoke-ListDomains.ps1, Invoke-ListGraphRequest.ps1), answered from the
+// Microsoft emulator's directory. ListTenants and ListUsers answer everything at once (CIPP follows
+// Graph's nextLinks itself); ListGraphRequest pages on request (graph-request.ts).
 // Paths are function names and case-sensitive (CIPP-API Config/openapi.json), so no route aliases.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { DirectoryStore, DirectoryTenant, DirectoryUser } from '../microsoft/directory-store.js';
 import type { AccessTokenClaims, TokenRegistry } from '../microsoft/tokens.js';
+import { canonicalQuery, listGraphRequest } from './graph-request.js';
 
 export interface CippRouteOptions {
   tokens: TokenRegistry;
@@ -65,6 +68,16 @@ export function registerCippRoutes(app: FastifyInstance, options: CippRouteOptio
     const users = store.users(tenant.id);
     const one = request.query.UserID ? users.filter((u) => u.id === request.query.UserID) : users;
     return one.map(cippUser);
+  });
+
+  app.get<{ Querystring: Query }>('/api/ListGraphRequest', async (request, reply) => {
+    const auth = authorize(request, reply);
+    if (!auth) return reply;
+    const filter = canonicalQuery(request.query).TenantFilter;
+    const tenant = targetTenant(auth.partner, filter);
+    if (!tenant) return reply.code(403).send(`Could not find tenant ${filter}`);
+    const answer = listGraphRequest(store, tenant, request.query);
+    return reply.code(answer.status).send(answer.body);
   });
 
   app.get<{ Querystring: Query }>('/api/ListDomains', async (request, reply) => {

@@ -4,10 +4,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { MicrosoftContext, MicrosoftPart } from './context.js';
 import { graphError } from './errors.js';
 import { directoryStoreFor, type DirectoryStore, type DirectoryUser } from './directory-store.js';
-import { UserDeltaTracker } from './directory-delta.js';
+import { UserDeltaTracker, type DeltaLinkFailure } from './directory-delta.js';
 import { decodeSkipToken, encodeSkipToken, linkWith, ODataError, pageOf, parseSelect, parseTop, parseUserFilter, preferredPageSize, projectUser } from './directory-odata.js';
 import { seedPartner, type SeededPartner, type SeedPartnerOptions } from './directory-seed.js';
 import { registerDirectoryControls } from './directory-controls.js';
+import { DirectoryThrottle, requestCost, type ThrottleSettings } from './directory-throttle.js';
 import type { AccessTokenClaims } from './tokens.js';
 import { GRAPH_RESOURCE } from './identity-scopes.js';
 
@@ -19,8 +20,16 @@ export interface DirectoryPart extends MicrosoftPart {
   disableUser(userId: string): DirectoryUser;
   /** Soft delete (delta `@removed.reason` "changed") or permanent ("deleted"). */
   deleteUser(userId: string, permanent?: boolean): void;
-  /** Make every delta link fail: `resync` → 410 Gone (default), `expired` → 400 syncStateNotFound. */
-  expireDeltaTokens(mode?: 'resync' | 'expired'): void;
+  /** Bring back a soft-deleted user (deletedItems restore). */
+  restoreUser(userId: string): DirectoryUser;
+  /** Make every delta link fail: `resync` → 410 Gone (default), `expired` → 400 syncStateNotFound, or `{status, code}`. */
+  expireDeltaTokens(mode?: DeltaLinkFailure): void;
+  /** Identity throttling per app + tenant (on by default, with Graph's quotas); `quota` lowers it for a test or a bench. */
+  setThrottling(settings: Partial<ThrottleSettings>): void;
+  /** 429s answered by the identity throttling since the last reset. */
+  readonly throttled: number;
+  /** Requests that came back before the Retry-After of their app + tenant pair's last 429. */
+  readonly retriedEarly: number;
 }
 
 type Query = Record<string, string | undefined>;
@@ -28,6 +37,7 @@ type Query = Record<string, string | undefined>;
 export function registerDirectory(app: FastifyInstance, context: MicrosoftContext): DirectoryPart {
   const store = directoryStoreFor(context);
   const delta = new UserDeltaTracker(store, context.now);
+  const throttle = new DirectoryThrottle(context.now);
   const base = () => `${context.baseUrl()}/v1.0`;
 
   /** The caller's token for Graph, or a 401 (https://learn.microsoft.com/en-us/graph/errors). */
@@ -44,6 +54,17 @@ export function registerDirectory(app: FastifyInstance, context: MicrosoftContex
     app.get<{ Querystring: Q }>(route, async (request, reply) => {
       const claims = authorize(request, reply);
       if (!claims) return reply;
+      const units = requestCost(route.slice('/v1.0'.length), request.query as Query);
+      const decision = units === null ? null : throttle.take({ appId: claims.clientId, tenantId: claims.tenantId, tenantUsers: store.users(claims.tenantId).length, units });
+      if (units !== null) reply.header('x-ms-resource-unit', String(units));
+      if (decision && !decision.ok) {
+        reply.header('retry-after', String(decision.retryAfterSeconds));
+        reply.header('x-ms-throttle-scope', `Tenant_Application/Read/${claims.clientId}/${claims.tenantId}`);
+        reply.header('x-ms-throttle-information', 'ResourceUnitLimitExceeded');
+        return reply.code(429).send(graphError(429, undefined, 'Too many requests. Retry after the time in the Retry-After header.'));
+      }
+      // Sent only past 0.8 of the limit (throttling-limits doc, "Regular responses requests").
+      if (decision && decision.usedPercent > 0.8) reply.header('x-ms-throttle-limit-percentage', decision.usedPercent.toFixed(2));
       try {
         return body(claims, request);
       } catch (error) {
@@ -138,8 +159,17 @@ export function registerDirectory(app: FastifyInstance, context: MicrosoftContex
     updateUser: (userId, changes) => store.updateUser(userId, changes),
     disableUser: (userId) => store.updateUser(userId, { accountEnabled: false }),
     deleteUser: (userId, permanent) => store.deleteUser(userId, permanent),
+    restoreUser: (userId) => store.restoreUser(userId),
     expireDeltaTokens: (mode) => delta.invalidateAll(mode),
+    setThrottling: (settings) => throttle.configure(settings),
+    get throttled() {
+      return throttle.throttled;
+    },
+    get retriedEarly() {
+      return throttle.retriedEarly;
+    },
     reset() {
+      throttle.reset();
       delta.reset();
       store.reset();
     },

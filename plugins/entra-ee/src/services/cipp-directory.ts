@@ -1,14 +1,18 @@
-// CIPP connection: CIPP-API with a client-credentials token for `api://{clientId}/.default`.
-// ListTenants for the customers, ListDomains and ListUsers per tenant — always with tenantFilter,
-// because without it CIPP answers for the MSP's own tenant, and the users that come back are checked
-// to belong to the requested tenant before anything is done with them. The base URL is the user's:
+// CIPP connection: CIPP-API with a client-credentials token for `api://{clientId}/.default` (or the
+// scope the deployment uses). ListTenants for the customers (CIPP answers them all at once),
+// ListDomains per tenant, and the users page by page through ListGraphRequest (Endpoint=users,
+// manualPagination, the Graph nextLink passed back; KelvinTegelaar/CIPP-API Invoke-ListGraphRequest.ps1)
+// rather than ListUsers, which answers a whole tenant in one body. Always with a tenant filter,
+// because without it CIPP answers for the MSP's own tenant, and every page of users is checked to
+// belong to the requested tenant before anything is done with it. The base URL is the user's:
 // it is checked (core's outbound-url) before a token is requested, and every call goes through the
 // checked fetch, so neither the token nor the client secret's use reaches an address we refuse.
 import type { ConfidentialClientApplication } from '@azure/msal-node';
 import { checkOutboundUrl, createOutboundFetch, OutboundUrlRefused, type OutboundPolicy } from '@switchboard/core';
 import { getJson, ProviderError, type RequestCounter } from './http.js';
-import { normalizeUser } from './direct-directory.js';
-import { mapWithLimit, type DiscoveredTenant, type EntraDirectory, type EntraUser, type TenantRef, type UserPage } from './directory.js';
+import { normalizeUser, USER_SELECT } from './direct-directory.js';
+import { tokenErrorCode } from './partner-token.js';
+import { mapWithLimit, type DiscoveredTenant, type EntraDirectory, type EntraUser, type TenantRef, type UserCursor, type UserPage } from './directory.js';
 
 interface CippTenantRow {
   customerId?: string;
@@ -21,14 +25,27 @@ export interface CippDirectoryOptions {
   msal: ConfidentialClientApplication;
   baseUrl: string;
   clientId: string;
+  /** The token scope CIPP's API app expects; deployments differ. Default: `api://{clientId}/.default`. */
+  scope?: string;
   /** Which addresses the base URL may lead to (loopback only in dev and the demo). */
   outbound: OutboundPolicy;
 }
 
 const DISCOVERY_CONCURRENCY = 8;
+/** Graph's largest page of users: fewer CIPP calls, each still bounded. */
+const USER_PAGE_SIZE = '999';
+
+interface CippUserPage {
+  Results?: unknown;
+  Metadata?: { nextLink?: unknown };
+}
+
+/** A user row of ListGraphRequest: Graph's user plus `Tenant` (the TenantFilter) and `CippStatus`. */
+type CippUserRow = Partial<EntraUser> & { id: string; Tenant?: string };
+
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function cippDirectory(options: CippDirectoryOptions): EntraDirectory & { listTenants(): Promise<CippTenantRow[]> } {
+export function cippDirectory(options: CippDirectoryOptions): EntraDirectory & { listTenants(): Promise<CippTenantRow[]>; readonly throttled: number } {
   const counter: RequestCounter = { calls: 0 };
   let token: Promise<string> | null = null;
   const base = options.baseUrl.replace(/\/+$/, '');
@@ -45,13 +62,13 @@ export function cippDirectory(options: CippDirectoryOptions): EntraDirectory & {
     token ??= (async () => {
       counter.calls++;
       try {
-        const result = await options.msal.acquireTokenByClientCredential({ scopes: [`api://${options.clientId}/.default`] });
+        const result = await options.msal.acquireTokenByClientCredential({ scopes: [options.scope ?? `api://${options.clientId}/.default`] });
         if (!result?.accessToken) throw new Error('no token');
         return result.accessToken;
       } catch (err) {
         token = null;
-        const code = (err as { errorCode?: string }).errorCode;
-        throw new ProviderError(401, `Microsoft refused a token for the CIPP API app${code ? ` (${code})` : ''}. Check the client id, secret and tenant id.`);
+        const code = tokenErrorCode(err); // e.g. `invalid_resource, AADSTS500011` for a wrong scope
+        throw new ProviderError(401, `Microsoft refused a token for the CIPP API app${code ? ` (${code})` : ''}. Check the client id, secret, tenant id and token scope.`);
       }
     })();
     return token;
@@ -75,6 +92,9 @@ export function cippDirectory(options: CippDirectoryOptions): EntraDirectory & {
     get calls() {
       return counter.calls;
     },
+    get throttled() {
+      return counter.throttled ?? 0;
+    },
     listTenants,
 
     async discoverTenants(signal) {
@@ -92,16 +112,21 @@ export function cippDirectory(options: CippDirectoryOptions): EntraDirectory & {
       });
     },
 
-    async readUsers(tenant: TenantRef, _cursor, signal?: AbortSignal): Promise<UserPage> {
-      // ListUsers follows Graph's paging itself and has no delta: every CIPP run is a full listing.
-      const rows = await call<(Partial<EntraUser> & { id: string })[]>('ListUsers', { tenantFilter: tenant.entraTenantId }, signal);
-      if (!Array.isArray(rows)) throw new ProviderError(502, 'CIPP ListUsers did not answer with a list of users.');
+    async readUsers(tenant: TenantRef, cursor: UserCursor | null, signal?: AbortSignal): Promise<UserPage> {
+      // CIPP has no delta: every run is a full listing, continued from the page a stopped run saved.
+      const next = cursor?.kind === 'full' ? cursor.next : undefined;
+      const params: Record<string, string> = { Endpoint: 'users', TenantFilter: tenant.entraTenantId, manualPagination: 'true', $select: USER_SELECT, $top: USER_PAGE_SIZE };
+      if (next) params.nextLink = next;
+      const page = await call<CippUserPage>('ListGraphRequest', params, signal);
+      if (!Array.isArray(page?.Results)) throw new ProviderError(502, 'CIPP ListGraphRequest did not answer with a list of users.');
+      const rows = page.Results as CippUserRow[];
       const domains = new Set(tenant.domains.map((d) => d.toLowerCase()));
-      const foreign = rows.filter((u) => !domains.has(String(u.userPrincipalName ?? '').split('@').pop()!.toLowerCase())).length;
+      const foreign = rows.filter((u) => (u.Tenant !== undefined && u.Tenant !== tenant.entraTenantId) || !domains.has(String(u.userPrincipalName ?? '').split('@').pop()!.toLowerCase())).length;
       if (foreign > 0) {
-        throw new ProviderError(502, `CIPP returned ${foreign} users that do not belong to tenant ${tenant.entraTenantId}; nothing was synced for it.`);
+        throw new ProviderError(502, `CIPP returned ${foreign} users that do not belong to tenant ${tenant.entraTenantId}; this tenant's sync stopped before using any of them.`);
       }
-      return { users: rows.map(normalizeUser), removed: [], next: null, deltaLink: null };
+      const nextLink = typeof page.Metadata?.nextLink === 'string' && page.Metadata.nextLink ? page.Metadata.nextLink : null;
+      return { users: rows.map(normalizeUser), removed: [], next: nextLink ? { kind: 'full', next: nextLink } : null, deltaLink: nextLink ? undefined : null };
     },
   };
 }

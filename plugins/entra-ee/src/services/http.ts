@@ -1,7 +1,9 @@
-// JSON GETs against Graph and CIPP with throttling handled the way both document it: 429 (and 503/504)
-// wait for Retry-After and try again; other failures become a ProviderError with a readable message
-// that never includes the bearer token nor the remote body (the status and Graph's error code only:
-// a body may come from anywhere the URL pointed). Every request is counted for the run's outcome.
+// JSON GETs against Graph and CIPP: the one retry policy of both. 429 (and 503/504) wait for
+// Retry-After (seconds or an HTTP date; exponential backoff with jitter when there is none, as the
+// Azure Functions host that runs CIPP sends its 429 "Too Busy" without one) and try again; other
+// failures become a ProviderError with a readable message that never includes the bearer token nor
+// the remote body (the status and Graph's error code only: a body may come from anywhere the URL
+// pointed). Every request is counted for the run's outcome, and every 429 as `throttled`.
 import { OutboundUrlRefused, type OutboundFetch } from '@switchboard/core';
 
 export class ProviderError extends Error {
@@ -17,19 +19,27 @@ export class ProviderError extends Error {
 
 export interface RequestCounter {
   calls: number;
+  /** Answers that were 429 (each one waited for and retried, or the last one thrown). */
+  throttled?: number;
 }
 
 const RETRYABLE = new Set([429, 503, 504]);
 const MAX_ATTEMPTS = 6;
 const MAX_WAIT_MS = 60_000;
 
+// The signal is the worker's shutdown signal, shared by every request of the process: the listener
+// goes as soon as the wait is over, or waits would pile up on it (MaxListenersExceededWarning).
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
+    const onAbort = () => {
       clearTimeout(timer);
-      reject(signal.reason ?? new Error('aborted'));
-    }, { once: true });
+      reject(signal!.reason ?? new Error('aborted'));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 
 function retryAfterMs(header: string | null, attempt: number): number {
@@ -89,9 +99,12 @@ export async function getJson<T>(
       continue;
     }
     if (response.ok) return (await response.json()) as T;
+    if (response.status === 429) options.counter.throttled = (options.counter.throttled ?? 0) + 1;
     if (RETRYABLE.has(response.status) && attempt + 1 < MAX_ATTEMPTS) {
       const wait = retryAfterMs(response.headers.get('retry-after'), attempt);
-      await response.body?.cancel();
+      // Read the (small) error body rather than cancel it: cancelling the checked fetch's stream
+      // (a Node stream behind Readable.toWeb) throws "Controller is already closed" out of band.
+      await response.arrayBuffer().catch(() => undefined);
       await sleep(wait, options.signal);
       continue;
     }
