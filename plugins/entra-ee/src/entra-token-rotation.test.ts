@@ -8,7 +8,7 @@ import { completeMicrosoftConsent, startMicrosoftEmulator } from '@switchboard/e
 import { seedTenant } from '@switchboard/testing';
 import { CLIENT_SECRET, PUBLIC_URL, connectDirect, entraApp, seedEntraTenant, seedPartnerFor, waitForRun } from '@switchboard/testing/entra';
 import { directoryFor } from './services/connection.js';
-import { refreshDuePartnerTokens, refreshTokenName, storeRefreshToken } from './services/partner-token.js';
+import { openPartnerTokens, refreshDuePartnerTokens, refreshTokenName, storeRefreshToken } from './services/partner-token.js';
 
 const DAY = 86_400;
 const ms = await startMicrosoftEmulator();
@@ -69,8 +69,14 @@ t.test('the proactive refresh skips a token refreshed within the last day', asyn
 t.test('concurrent refreshes never store an older token over a newer one', async (t) => {
   // Real tokens: parallel redemptions of one connection (the sync's lanes, two workers) leave a token that works.
   const { id } = await connection();
-  const results = await Promise.all([1, 2, 3, 4].map(() => refreshDuePartnerTokens(deps, { olderThanMs: 0 })));
-  t.equal(results.reduce((n, r) => n + r.refreshed, 0), 4);
+  const direct = await db.selectFrom('entra_connections').select(['id', 'tenant_id', 'status', 'profile_id', 'partner_tenant_id']).where('id', '=', id).executeTakeFirstOrThrow();
+  // Two workers (each with its own msal cache), each redeeming for every tenant at once.
+  const workers = await Promise.all([1, 2].map(() => openPartnerTokens(deps, direct)));
+  const before = await ciphertext(id);
+  const tenants = [partner.partner.id, ...partner.customers.map((c) => c.id)];
+  const tokens = await Promise.all(workers.flatMap((worker) => tenants.map((tenant) => worker.graphToken(tenant))));
+  t.equal(tokens.length, 2 * tenants.length, 'every redemption answered');
+  t.not(await ciphertext(id), before, 'a rotated token was stored');
   t.equal(await redeemDirectly(await storedToken(id)), null, 'the stored token is a live one');
 
   // The rule itself, on a connection of its own: the newest received time wins whatever order the writes commit in.
