@@ -1,5 +1,6 @@
 export { microsoftBindingsPlugin, type MicrosoftBindings } from './plugin.js';
-export { confidentialClient, authorityUrl } from './services/msal.js';
+export { confidentialClient, authorityUrl, refreshTokenFromCache } from './services/msal.js';
+export { clientSecretName } from './services/consumers.js';
 export type { MicrosoftCredentials } from './services/resolver.js';
 export type { ProfileUse, ProfileUsageSource } from './services/profiles.js';
 export { authorizedThroughPrevious, type AffectedConnection, type BindingChange, type ConsumerDependent } from './services/consumer-dependents.js';

@@ -29,10 +29,3 @@ export function googleOAuthClient(app: GoogleApp, urls: ProviderUrls, publicUrl:
 export function microsoftClient(credentials: MicrosoftCredentials, urls: ProviderUrls): ConfidentialClientApplication {
   return confidentialClient(credentials, urls.microsoftLogin);
 }
-
-/** msal 7 keeps refresh tokens in its cache and never returns them; read the one it holds (a refresh is cached only with `forceCache`, tokens.ts). */
-export function refreshTokenFromCache(client: ConfidentialClientApplication): string | null {
-  const cache = JSON.parse(client.getTokenCache().serialize()) as { RefreshToken?: Record<string, { secret: string }> };
-  const [entry] = Object.values(cache.RefreshToken ?? {});
-  return entry?.secret ?? null;
-}

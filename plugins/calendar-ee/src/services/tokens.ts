@@ -2,9 +2,9 @@
 // (or after a 401), the refresh token replaced when the provider rotates it. A refused refresh
 // (invalid_grant) means the grant is gone: AuthorizationRevoked, and the technician must reconnect.
 import type { Db, SecretStore, ProviderUrls } from '@switchboard/core';
-import type { MicrosoftCredentials } from '@switchboard/microsoft-bindings';
 import { AuthorizationRevoked, type TokenSource } from '../adapters/types.js';
-import { googleOAuthClient, microsoftClient, MICROSOFT_SCOPES, refreshTokenFromCache } from './identity-clients.js';
+import { refreshTokenFromCache, type MicrosoftCredentials } from '@switchboard/microsoft-bindings';
+import { googleOAuthClient, microsoftClient, MICROSOFT_SCOPES } from './identity-clients.js';
 import { googleApp } from './settings.js';
 import { tokensSecretName, type ProviderRow } from './providers.js';
 

@@ -8,7 +8,7 @@ import { sql, type Selectable } from 'kysely';
 import { CryptoProvider, ResponseMode } from '@azure/msal-node';
 import type { EntraConnectionsTable } from '@switchboard/db';
 import { BadRequest, Conflict, NotFound, OutboundUrlRefused, checkOutboundUrl, forTenant, recordAudit, resolveNotifications, type Db, type SecretStore } from '@switchboard/core';
-import { confidentialClient } from '@switchboard/microsoft-bindings';
+import { confidentialClient, refreshTokenFromCache } from '@switchboard/microsoft-bindings';
 import { cippDirectory } from './cipp-directory.js';
 import { directDirectory } from './direct-directory.js';
 import type { EntraDirectory } from './directory.js';
@@ -146,9 +146,7 @@ export async function completeDirectConnect(deps: ConnectionDeps, actor: Actor, 
     const result = await msal.acquireTokenByCode({ code: input.code, scopes: CONNECT_SCOPES, redirectUri: `${deps.publicUrl}${CALLBACK_PATH}`, codeVerifier: row.code_verifier });
     partnerTenantId = result.tenantId || String((result.idTokenClaims as { tid?: string })?.tid ?? '');
     partnerUser = result.account?.username ?? null;
-    // msal-node keeps refresh tokens to itself; the serialized cache is where it puts them.
-    const cache = JSON.parse(msal.getTokenCache().serialize()) as { RefreshToken?: Record<string, { secret: string }> };
-    refreshToken = Object.values(cache.RefreshToken ?? {})[0]?.secret;
+    refreshToken = refreshTokenFromCache(msal) ?? undefined;
   } catch {
     throw new ConnectRefused('token_failed');
   }

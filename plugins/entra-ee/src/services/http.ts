@@ -102,9 +102,7 @@ export async function getJson<T>(
     if (response.status === 429) options.counter.throttled = (options.counter.throttled ?? 0) + 1;
     if (RETRYABLE.has(response.status) && attempt + 1 < MAX_ATTEMPTS) {
       const wait = retryAfterMs(response.headers.get('retry-after'), attempt);
-      // Read the (small) error body rather than cancel it: cancelling the checked fetch's stream
-      // (a Node stream behind Readable.toWeb) throws "Controller is already closed" out of band.
-      await response.arrayBuffer().catch(() => undefined);
+      await response.body?.cancel();
       await sleep(wait, options.signal);
       continue;
     }

@@ -6,7 +6,7 @@
 // https://learn.microsoft.com/en-us/entra/identity-platform/refresh-tokens#token-lifetime
 import { sql } from 'kysely';
 import { Conflict, ENTRA_RECONNECT_KEY, forTenant, notifyAdmins, type Db, type SecretStore } from '@switchboard/core';
-import { authorityUrl, confidentialClient, type MicrosoftCredentials } from '@switchboard/microsoft-bindings';
+import { authorityUrl, clientSecretName, confidentialClient, refreshTokenFromCache, type MicrosoftCredentials } from '@switchboard/microsoft-bindings';
 import { ProviderError } from './http.js';
 
 /** Graph, for every tenant: a refresh token is bound to user and client, not to a resource or tenant. */
@@ -18,8 +18,6 @@ export const RECONNECT_NOTICE_KEY = ENTRA_RECONNECT_KEY;
 export const RECONNECT_MESSAGE = 'Microsoft no longer accepts the partner sign-in of the Entra connection. An admin must reconnect it (Settings → Microsoft Entra → Reconnect).';
 
 export const refreshTokenName = (connectionId: string) => `entra_connection:${connectionId}:refresh_token`;
-// The name microsoft-bindings stores a profile's client secret under (services/consumers.ts).
-const profileSecretName = (profileId: string) => `microsoft_profile:${profileId}:client_secret`;
 
 export interface PartnerTokenDeps {
   db: Db;
@@ -55,7 +53,7 @@ export async function profileCredentials(deps: Pick<PartnerTokenDeps, 'db' | 'se
     .where('is_archived', '=', false)
     .executeTakeFirst();
   if (!profile) return null;
-  const clientSecret = await deps.secrets.get(deps.db, tenantId, profileSecretName(profile.id));
+  const clientSecret = await deps.secrets.get(deps.db, tenantId, clientSecretName(profile.id));
   if (!clientSecret) return null;
   return { profileId: profile.id, displayName: profile.display_name, clientId: profile.client_id, clientSecret, authorityTenant: profile.authority_tenant };
 }
@@ -121,7 +119,7 @@ export function partnerTokens(deps: PartnerTokenDeps, connection: PartnerConnect
   async function keepRotated() {
     // msal keeps the rotated token in its cache only (forceCache below); with parallel redemptions the
     // cache holds the latest one received, so reading it now and timing it now keeps the order.
-    const rotated = Object.values((JSON.parse(msal.getTokenCache().serialize()) as { RefreshToken?: Record<string, { secret: string }> }).RefreshToken ?? {})[0]?.secret;
+    const rotated = refreshTokenFromCache(msal);
     if (!rotated || rotated === current) return;
     current = rotated;
     await storeRefreshToken(deps, connection, rotated, new Date());

@@ -54,3 +54,10 @@ export function confidentialClient(credentials: MicrosoftCredentials, loginUrl: 
   };
   return new ConfidentialClientApplication(config);
 }
+
+/** msal keeps refresh tokens in its cache and never returns them; read the one it holds (a refresh is cached only with `forceCache`). */
+export function refreshTokenFromCache(client: ConfidentialClientApplication): string | null {
+  const cache = JSON.parse(client.getTokenCache().serialize()) as { RefreshToken?: Record<string, { secret: string }> };
+  const [entry] = Object.values(cache.RefreshToken ?? {});
+  return entry?.secret ?? null;
+}
