@@ -11,6 +11,7 @@ import * as seriesExceptions from './migrations/0008_series_exceptions.js';
 import * as calendarSeriesExceptions from './migrations/0009_calendar_series_exceptions.js';
 import * as adminSafety from './migrations/0010_admin_safety.js';
 import * as entraProduction from './migrations/0011_entra_production.js';
+import * as sessionInvalidation from './migrations/0012_session_invalidation.js';
 
 // Listed statically so the migration set is part of the module graph (works the same from any cwd).
 const migrations: Record<string, Migration> = {
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '0009_calendar_series_exceptions': calendarSeriesExceptions,
   '0010_admin_safety': adminSafety,
   '0011_entra_production': entraProduction,
+  '0012_session_invalidation': sessionInvalidation,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

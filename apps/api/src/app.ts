@@ -45,6 +45,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     cookieSecrets: cookieSecretsFrom(options.keyring),
     cookieSecure: config.cookieSecure,
     sessionTtlMs: config.SESSION_TTL_HOURS * 3600_000,
+    sessionCache: { ttlMs: config.SESSION_CACHE_TTL_SECONDS * 1000, maxEntries: config.SESSION_CACHE_MAX_ENTRIES },
     loginRateLimitPerMinute: config.LOGIN_RATE_LIMIT_PER_MINUTE,
     loginRateLimitPerIpPerMinute: config.LOGIN_RATE_LIMIT_PER_IP_PER_MINUTE,
     runWorkers: config.SWITCHBOARD_WORKERS === 'inline',

@@ -38,6 +38,10 @@ const schema = z
     SWITCHBOARD_ADMIN_EMAIL: z.email({ message: 'must be an email address' }).optional(),
     SWITCHBOARD_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
     SESSION_TTL_HOURS: z.coerce.number({ error: 'must be a number of hours' }).positive('must be positive').max(24 * 90).default(12),
+    // The per-process session cache: seconds an entry may be served (0 turns it off), and its size.
+    // Revocation does not wait for this: see docs/OPERATIONS.md, "Session cache".
+    SESSION_CACHE_TTL_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).int().min(0).max(3600, 'must be at most 3600').default(30),
+    SESSION_CACHE_MAX_ENTRIES: z.coerce.number({ error: 'must be a number' }).int().min(1).default(10_000),
     LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number({ error: 'must be a number' }).int().min(1).default(10),
     LOGIN_RATE_LIMIT_PER_IP_PER_MINUTE: z.coerce.number({ error: 'must be a number' }).int().min(1).default(30),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -3,7 +3,8 @@
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { Forbidden, Unauthorized } from './errors.js';
 import type { Permission } from './permissions.js';
-import { csrfMatches, findSession, touchSession, type SessionUser } from './services/sessions.js';
+import type { SessionCache } from './services/session-cache.js';
+import { csrfMatches, findSessionById, sessionIdOf, touchSession, type SessionUser } from './services/sessions.js';
 import type { Db } from './tenancy.js';
 
 export const SESSION_COOKIE = 'sb_session';
@@ -32,7 +33,21 @@ interface Loaded {
 
 const loaded = new WeakMap<FastifyRequest, Promise<Loaded>>();
 
-export function createAuthHooks(db: Db, sessionTtlMs: number, cookieSecure: boolean): AuthHooks {
+export function createAuthHooks(db: Db, sessionTtlMs: number, cookieSecure: boolean, cache?: SessionCache): AuthHooks {
+  /**
+   * The session from this process's cache (session-cache.ts says why that is safe) or the database.
+   * `epoch` is the cache's epoch before this lookup: what it returns is stored only if no
+   * invalidation came in since.
+   */
+  const lookUp = async (sessionId: string, epoch: number): Promise<Loaded> => {
+    const cached = cache?.get(sessionId);
+    if (cached && cached.expiresAt.getTime() > Date.now()) return { user: cached, expired: false };
+    const found = await findSessionById(db, sessionId);
+    if (found.status !== 'valid') return { user: null, expired: found.status === 'expired' };
+    cache?.set(sessionId, found.user, epoch);
+    return { user: found.user, expired: false };
+  };
+
   const load = (request: FastifyRequest) => {
     let pending = loaded.get(request);
     if (!pending) {
@@ -41,10 +56,12 @@ export function createAuthHooks(db: Db, sessionTtlMs: number, cookieSecure: bool
         if (!raw) return { user: null, expired: false };
         const unsigned = request.unsignCookie(raw);
         if (!unsigned.valid || !unsigned.value) return { user: null, expired: false };
-        const found = await findSession(db, unsigned.value);
-        if (found.status !== 'valid') return { user: null, expired: found.status === 'expired' };
-        if (Date.now() - found.user.lastSeenAt.getTime() < 60_000) return { user: found.user, expired: false };
-        const expiresAt = await touchSession(db, found.user.sessionId, sessionTtlMs);
+        const sessionId = sessionIdOf(unsigned.value);
+        const epoch = cache?.epoch() ?? 0;
+        const found = await lookUp(sessionId, epoch);
+        if (!found.user || Date.now() - found.user.lastSeenAt.getTime() < 60_000) return found;
+        const expiresAt = await touchSession(db, sessionId, sessionTtlMs);
+        cache?.set(sessionId, { ...found.user, lastSeenAt: new Date(), expiresAt }, epoch);
         return { user: found.user, expired: false, renewed: { token: unsigned.value, expiresAt } };
       })();
       loaded.set(request, pending);

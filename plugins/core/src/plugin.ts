@@ -17,6 +17,7 @@ import { createJobQueue, type JobQueue } from './services/jobs.js';
 import { createOutboxRelay, type OutboxRelay } from './services/outbox.js';
 import { registerFeatureFlags } from './services/feature-flags.js';
 import { deleteExpiredSessions, type SessionUser } from './services/sessions.js';
+import { createSessionCache, type SessionCache } from './services/session-cache.js';
 import { createSignInPolicy, type SignInPolicy } from './services/sign-in-policy.js';
 import type { Db } from './tenancy.js';
 import { authRoutes, createSignIn } from './routes/auth.js';
@@ -61,6 +62,12 @@ export interface CoreOptions {
   cookieSecrets: string[];
   cookieSecure: boolean;
   sessionTtlMs: number;
+  /**
+   * The per-process session cache (services/session-cache.ts): how long an entry may be served
+   * (0 turns it off) and how many are kept. It starts when the server listens, so a worker process
+   * (no HTTP) opens no LISTEN connection. Off when not given.
+   */
+  sessionCache?: { ttlMs: number; maxEntries: number };
   loginRateLimitPerMinute: number;
   /** Sign-in attempts per client address across all accounts. */
   loginRateLimitPerIpPerMinute: number;
@@ -81,6 +88,8 @@ declare module 'fastify' {
     secrets: SecretStore;
     jobs: JobQueue;
     outbox: OutboxRelay;
+    /** Sessions served without a database round trip, dropped on LISTEN/NOTIFY invalidations. */
+    sessionCache: SessionCache;
     /** Prometheus metrics of this app instance (EE plugins count their work here). */
     metrics: Metrics;
     currentUser(request: FastifyRequest): Promise<SessionUser | null>;
@@ -121,7 +130,14 @@ async function core(app: FastifyInstance, options: CoreOptions) {
   app.decorate('notifications', notificationCenter);
   app.decorate('metrics', createMetrics(db));
   app.decorateRequest('user', null);
-  const auth = createAuthHooks(db, options.sessionTtlMs, options.cookieSecure);
+  const sessionCache = createSessionCache({
+    connectionString: options.database.connectionString,
+    ttlMs: options.sessionCache?.ttlMs ?? 0,
+    maxEntries: options.sessionCache?.maxEntries ?? 0,
+    log: app.log,
+  });
+  app.decorate('sessionCache', sessionCache);
+  const auth = createAuthHooks(db, options.sessionTtlMs, options.cookieSecure, sessionCache);
   app.decorate('currentUser', auth.currentUser);
   app.decorate('requireUser', auth.requireUser);
   app.decorate('requireInternal', auth.requireInternal);
@@ -146,7 +162,11 @@ async function core(app: FastifyInstance, options: CoreOptions) {
       outbox.start(options.outboxIntervalMs);
     }
   });
+  app.addHook('onListen', async () => {
+    sessionCache.start();
+  });
   app.addHook('onClose', async () => {
+    await sessionCache.stop();
     await outbox.stop();
     await jobs.stop();
   });

@@ -126,6 +126,8 @@ export async function authRoutes(app: FastifyInstance) {
     const user = request.user!;
     await deleteSession(app.db, user.sessionId);
     await recordAudit(app.db, { tenantId: user.tenantId, actorUserId: user.userId, action: 'auth.logout', targetType: 'user', targetId: user.userId });
+    // Answer once every process's session cache has dropped it (session-cache.ts, sync).
+    await app.sessionCache.sync();
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return { success: true as const };
   });
@@ -139,6 +141,7 @@ export async function authRoutes(app: FastifyInstance) {
     async (request) => {
       const { tenantId, userId, sessionId } = request.user!;
       await changeOwnPassword(app.db, { tenantId, userId, sessionId }, request.body);
+      await app.sessionCache.sync();
       return { success: true as const };
     },
   );
@@ -152,6 +155,7 @@ export async function authRoutes(app: FastifyInstance) {
     },
     async (request) => {
       await redeemPasswordLink(app.db, request.body.token, request.body.password);
+      await app.sessionCache.sync();
       return { success: true as const };
     },
   );

@@ -81,7 +81,10 @@ export async function userRoutes(app: FastifyInstance) {
     { preHandler: app.requirePermission('system_settings.update'), schema: { params: idParams, body: userChange, response: { 200: userResponse } } },
     async (req) => {
       const actor = { tenantId: req.user!.tenantId, actorUserId: req.user!.userId };
-      return toUser(await app.db.transaction().execute((trx) => changeUser(trx, actor, req.params.id, req.body)));
+      const user = await app.db.transaction().execute((trx) => changeUser(trx, actor, req.params.id, req.body));
+      // A deactivation or role change: answer once every process's session cache has dropped the user.
+      await app.sessionCache.sync();
+      return toUser(user);
     },
   );
 

@@ -22,6 +22,9 @@ export interface SessionUser {
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
+/** A session's id: the SHA-256 of its token. */
+export const sessionIdOf = hashToken;
+
 export async function createSession(db: Db, tenantId: string, userId: string, ttlMs: number) {
   const token = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(24).toString('base64url');
@@ -37,6 +40,10 @@ export type SessionLookup = { status: 'valid'; user: SessionUser } | { status: '
 
 /** One query: the session, its active user and the user's permissions. */
 export async function findSession(db: Db, token: string): Promise<SessionLookup> {
+  return findSessionById(db, hashToken(token));
+}
+
+export async function findSessionById(db: Db, sessionId: string): Promise<SessionLookup> {
   const row = await db
     .selectFrom('sessions as s')
     .innerJoin('users as u', (j) => j.onRef('u.id', '=', 's.user_id').onRef('u.tenant_id', '=', 's.tenant_id'))
@@ -56,7 +63,7 @@ export async function findSession(db: Db, token: string): Promise<SessionLookup>
         'permissions',
       ),
     ])
-    .where('s.id', '=', hashToken(token))
+    .where('s.id', '=', sessionId)
     .executeTakeFirst();
   if (!row || !row.is_active) return { status: 'missing' };
   if (row.expires_at.getTime() <= Date.now()) return { status: 'expired' };
