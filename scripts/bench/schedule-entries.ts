@@ -19,6 +19,14 @@
 //                            check only, without the zod serializer, ...; see serve.ts)
 //   BENCH_CPU_PROF=<dir>     run the API processes with `node --cpu-prof`, profiles written to <dir>
 //   BENCH_JSON=<file>        also write the raw results as JSON
+//   BENCH_ONLY=<keys>        measure only these targets besides hello-world (postgres, list-bare,
+//                            write, write-bare, write-bare-cte, embedded), e.g. while profiling
+//
+// On PostgreSQL it also measures issue 21's targets against bare baselines (bare-routes.ts) in a
+// process of their own on the same database: the list against bare Fastify + pg running the same
+// SQL text (the two responses' bytes are checked equal once before measuring), and
+// `POST /api/schedule-entries` (one assignee, outbox event) against bare routes doing the same
+// inserts in one transaction (5 round trips) and in one statement.
 //
 // Each server runs in its own child process (serve.ts); autocannon runs here. Targets are measured
 // round-robin (hello, postgres, embedded, hello, ...) so drift on a shared machine hits all of them.
@@ -95,7 +103,7 @@ interface Server {
 
 const children = new Set<ChildProcess>();
 
-async function startServer(name: string, mode: 'hello' | 'api', extraEnv: Record<string, string> = {}, nodeArgs: string[] = []): Promise<Server> {
+async function startServer(name: string, mode: 'hello' | 'api' | 'bare', extraEnv: Record<string, string> = {}, nodeArgs: string[] = []): Promise<Server> {
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(here, 'serve.ts'), mode], {
     stdio: ['pipe', 'pipe', 'inherit'],
     env: { ...env, ...extraEnv },
@@ -222,6 +230,42 @@ interface Target {
   server: Server;
   path: string;
   authenticated: boolean;
+  /** A write: POST with this body and these headers (each request creates an entry). */
+  post?: { body: string; headers: Record<string, string> };
+}
+
+/** The write benchmark's body: one entry, one assignee. */
+const writeBody = (assigneeId: string) =>
+  JSON.stringify({
+    title: 'Onsite visit: quarterly maintenance window',
+    notes: 'Bring the replacement switch.',
+    start: '2026-03-02T08:00:00.000Z',
+    end: '2026-03-02T09:30:00.000Z',
+    timeZone: 'Europe/Berlin',
+    workItemType: 'ticket',
+    workItemId: 'T-10001',
+    assigneeIds: [assigneeId],
+  });
+
+async function signInWriter(server: Server): Promise<{ cookie: string; csrfToken: string }> {
+  const res = await fetch(`http://127.0.0.1:${server.port}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: server.info.writerEmail, password: server.info.password }),
+  });
+  server.served++;
+  if (res.status !== 200) throw new Error(`${server.name}: writer sign-in failed: ${res.status} ${await res.text()}`);
+  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.startsWith('sb_session='))!;
+  const { csrfToken } = (await res.json()) as { csrfToken: string };
+  return { cookie, csrfToken };
+}
+
+/** One request of a write target answers 201 (checked before measuring). */
+async function checkWrite(t: Target) {
+  const res = await fetch(`http://127.0.0.1:${t.server.port}${t.path}`, { method: 'POST', headers: t.post!.headers, body: t.post!.body });
+  t.server.served++;
+  const text = await res.text();
+  if (res.status !== 201) throw new Error(`${t.label}: ${res.status} ${text}`);
 }
 
 interface RunResult {
@@ -230,15 +274,30 @@ interface RunResult {
   p99: number;
   mean: number;
   requests: number;
+  /** CPU time (user + system) the server process spent per request during the run, in µs. */
+  cpuUsPerRequest: number;
 }
 
+/** A process's CPU time so far (user + system), in µs, from /proc/<pid>/stat. */
+function cpuTimeUs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // Fields 14 and 15 of stat (utime, stime), counted after the command name: indexes 11 and 12.
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS;
+}
+/** USER_HZ: 100 on every Linux this runs on. */
+const CLOCK_TICKS = 100;
+
 async function load(target: Target, seconds: number, amount?: number): Promise<RunResult> {
+  const cpuBefore = cpuTimeUs(target.server.pid);
   const result = await autocannon({
     url: `http://127.0.0.1:${target.server.port}${target.path}`,
     connections: settings.connections,
     pipelining: 1,
     ...(amount ? { amount } : { duration: seconds }),
-    headers: target.authenticated ? { cookie: target.server.cookie! } : {},
+    ...(target.post
+      ? { method: 'POST' as const, body: target.post.body, headers: target.post.headers }
+      : { headers: target.authenticated ? { cookie: target.server.cookie! } : {} }),
   });
   target.server.served += result.requests.total;
   const problems: string[] = [];
@@ -258,6 +317,7 @@ async function load(target: Target, seconds: number, amount?: number): Promise<R
     p99: result.latency.p99,
     mean: result.latency.average,
     requests: result.requests.total,
+    cpuUsPerRequest: (cpuTimeUs(target.server.pid) - cpuBefore) / result.requests.total,
   };
 }
 
@@ -307,6 +367,32 @@ async function main() {
     log(`bench: ${name} ready (pid ${server.pid}), list response ${bytes} bytes, API RSS ${root.rssMb.toFixed(0)} MB, ${processes} processes PSS ${pssMb.toFixed(0)} MB`);
     return server;
   };
+  /** Issue 21: the bare baselines beside the API on PostgreSQL, and the write targets. */
+  const startIssue21Targets = async (api: Server, databaseUrl: string, nodeArgs: string[]): Promise<Target[]> => {
+    const info = api.info as { tenantId: string; writer: { tenantId: string; userId: string } };
+    const bare = await startServer('bare', 'bare', { BENCH_DATABASE_URL: databaseUrl, BENCH_TENANT_ID: info.tenantId, BENCH_WRITER: JSON.stringify(info.writer) }, nodeArgs);
+    servers.push(bare);
+    const [product, baseline] = await Promise.all(
+      [`http://127.0.0.1:${api.port}/api/schedule-entries`, `http://127.0.0.1:${bare.port}/list`].map(async (url) => {
+        const res = await fetch(url, { headers: { cookie: api.cookie! } });
+        return Buffer.from(await res.arrayBuffer());
+      }),
+    );
+    api.served++;
+    bare.served++;
+    if (!product.equals(baseline)) throw new Error(`the bare list's bytes differ from the product's (${baseline.length} vs ${product.length} bytes)`);
+    log(`bench: bare baseline ready (pid ${bare.pid}); its list is byte-identical to the API's (${product.length} bytes)`);
+    const writer = await signInWriter(api);
+    const body = writeBody(info.writer.userId);
+    const json = { 'content-type': 'application/json' };
+    const writes: Target[] = [
+      { key: 'write', label: 'API POST /api/schedule-entries', server: api, path: '/api/schedule-entries', authenticated: true, post: { body, headers: { ...json, cookie: writer.cookie, 'x-csrf-token': writer.csrfToken } } },
+      { key: 'write-bare', label: 'bare POST, BEGIN + 3 INSERTs + COMMIT', server: bare, path: '/write', authenticated: false, post: { body, headers: json } },
+      { key: 'write-bare-cte', label: 'bare POST, one statement', server: bare, path: '/write-cte', authenticated: false, post: { body, headers: json } },
+    ];
+    for (const w of writes) await checkWrite(w);
+    return [{ key: 'list-bare', label: 'bare Fastify + pg list, same SQL', server: bare, path: '/list', authenticated: false }, ...writes];
+  };
   const onSignal = () => {
     for (const c of children) c.kill('SIGTERM');
     void cleanup().finally(() => process.exit(130));
@@ -335,6 +421,7 @@ async function main() {
       log(`bench: starting the API on ${db} (migrate, seed ${ENTRY_COUNT} entries)`);
       const server = await startApi(`api-${db}`, extra, apiNodeArgs);
       targets.push({ key: db, label: `API on ${DATABASE_LABELS[db]}`, server, path: '/api/schedule-entries', authenticated: true });
+      if (db === 'postgres') targets.push(...(await startIssue21Targets(server, extra.BENCH_DATABASE_URL, apiNodeArgs)));
     }
     if (settings.breakdown && settings.databases.includes('postgres')) {
       // A separate API process (and database) with the diagnostic routes, so the RSS reported for
@@ -360,6 +447,11 @@ async function main() {
       for (const [path, label] of variants) targets.push({ key: `diag:${path}`, label, server: s, path, authenticated: true });
     }
 
+    // BENCH_ONLY=postgres,list-bare,...: measure only these targets (and hello-world), for profiling.
+    if (env.BENCH_ONLY) {
+      const only = new Set(['hello', ...env.BENCH_ONLY.split(',').map((k) => k.trim())]);
+      targets.splice(0, targets.length, ...targets.filter((t) => only.has(t.key)));
+    }
     for (const t of targets) {
       log(`bench: warm-up ${t.label} ${t.path}`);
       await load(t, settings.warmup);
@@ -369,7 +461,7 @@ async function main() {
       for (const t of targets) {
         const r = await load(t, settings.duration);
         runs.get(t.key)!.push(r);
-        log(`bench: run ${i}/${settings.runs} ${t.label.padEnd(42)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms`);
+        log(`bench: run ${i}/${settings.runs} ${t.label.padEnd(42)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  server CPU ${r.cpuUsPerRequest.toFixed(0)} µs/request`);
       }
     }
 
@@ -479,6 +571,29 @@ async function main() {
       }
     }
     out.push(memoryRow('(hello-world, for reference)', `after ${fmt(hello.served)} requests`, helloMemory, '–', '–'));
+    // Issue 21: ratios per round (each round measures target and baseline back to back), median.
+    const issue21: [string, string, string, number][] = [
+      ['`GET /api/schedule-entries` (100 rows) vs bare Fastify + pg, same SQL and bytes', 'postgres', 'list-bare', 0.7],
+      ['`POST /api/schedule-entries` vs bare BEGIN + 3 INSERTs + COMMIT', 'write', 'write-bare', 0.5],
+      ['`POST /api/schedule-entries` vs bare one-statement insert', 'write', 'write-bare-cte', 0.5],
+    ];
+    if (issue21.some(([, productKey, baseKey]) => runs.has(productKey) && runs.has(baseKey))) {
+      out.push('');
+      out.push('Issue 21 (same run; ratio = median of the per-round ratios of req/s):');
+      out.push('');
+      out.push('| Comparison | product req/s | baseline req/s | product p99 ms | baseline p99 ms | server CPU µs/request, product / baseline | per-round ratios | ratio | target | met |');
+      out.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|:---:|');
+      for (const [label, productKey, baseKey, target] of issue21) {
+        const p = summary.find((x) => x.key === productKey);
+        const b = summary.find((x) => x.key === baseKey);
+        if (!p || !b) continue;
+        const perRound = p.runs.map((r, i) => r.rps / b.runs[i].rps);
+        const ratio = median(perRound);
+        out.push(
+          `| ${label} | ${fmt(p.rps)} | ${fmt(b.rps)} | ${p.p99} | ${b.p99} | ${fmt(median(p.runs.map((r) => r.cpuUsPerRequest)))} / ${fmt(median(b.runs.map((r) => r.cpuUsPerRequest)))} | ${perRound.map(pct).join(', ')} | **${pct(ratio)}** | ≥ ${pct(target)} | ${ratio >= target ? 'yes' : 'no'} |`,
+        );
+      }
+    }
     const breakdown = summary.filter((x) => x.key.startsWith('diag:'));
     if (breakdown.length) {
       out.push('');

@@ -1,16 +1,26 @@
 // The benchmark's data set: one tenant, one admin (Admin role) and exactly 100 schedule entries
-// assigned to that admin, written through the real services. Used by serve.ts.
+// assigned to that admin, written through the real services; and a second tenant with one admin
+// that the write benchmark creates entries in (so the list's tenant keeps its 100). Used by serve.ts.
 import { createScheduleEntry, createTenant, createUser } from '@switchboard/core';
 import type { DatabaseHandle } from '@switchboard/db';
 
 export const BENCH_EMAIL = 'bench-admin@bench.test';
 export const BENCH_PASSWORD = 'bench password that is long enough';
 export const ENTRY_COUNT = 100;
+export const WRITER_EMAIL = 'bench-writer@bench.test';
 
 type EntryInput = Parameters<typeof createScheduleEntry>[3];
 
-export async function seed(database: DatabaseHandle): Promise<{ tenantId: string; adminId: string }> {
+export async function seed(database: DatabaseHandle): Promise<{ tenantId: string; adminId: string; writer: { tenantId: string; userId: string } }> {
   return database.db.transaction().execute(async (trx) => {
+    const { id: writerTenantId } = await createTenant(trx, 'Bench writer tenant');
+    const writer = await createUser(trx, writerTenantId, {
+      email: WRITER_EMAIL,
+      displayName: 'Bench Writer',
+      userType: 'internal',
+      password: BENCH_PASSWORD,
+      roleNames: ['Admin'],
+    });
     const { id: tenantId } = await createTenant(trx, 'Bench tenant');
     const admin = await createUser(trx, tenantId, {
       email: BENCH_EMAIL,
@@ -50,7 +60,7 @@ export async function seed(database: DatabaseHandle): Promise<{ tenantId: string
           };
       await createScheduleEntry(trx, tenantId, admin.id, input);
     }
-    return { tenantId, adminId: admin.id };
+    return { tenantId, adminId: admin.id, writer: { tenantId: writerTenantId, userId: writer.id } };
   });
 }
 

@@ -3,6 +3,9 @@
 //
 //   node --import tsx scripts/bench/serve.ts hello
 //     bare Fastify 5, `GET /` -> {"hello":"world"}
+//   node --import tsx scripts/bench/serve.ts bare
+//     issue 21's baselines (bare-routes.ts): bare Fastify + pg on BENCH_DATABASE_URL, reading the
+//     list of BENCH_TENANT_ID and writing as BENCH_WRITER ({"tenantId","userId"})
 //   node --import tsx scripts/bench/serve.ts api
 //     the real app (buildApp) on BENCH_DATABASE_URL (an empty PostgreSQL database the parent created
 //     and will drop) or, without it, on the embedded PostgreSQL as `npm start` runs it
@@ -36,7 +39,8 @@ import { buildApp, loadConfig } from '@switchboard/api';
 // Not exported by @switchboard/core; only the diagnostic routes use them.
 import { listScheduleEntries } from '../../plugins/core/src/services/schedule-entries.js';
 import { scheduleEntryList, scheduleEntryListQuery } from '../../plugins/core/src/schemas/schedule-entries.js';
-import { BENCH_EMAIL, BENCH_PASSWORD, ENTRY_COUNT, seed } from './seed.js';
+import { BENCH_EMAIL, BENCH_PASSWORD, ENTRY_COUNT, WRITER_EMAIL, seed } from './seed.js';
+import { serveBare } from './bare-routes.js';
 
 async function registerDiagnostics(app: FastifyInstance, tenantId: string) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -105,10 +109,15 @@ async function serveApi() {
   const url = process.env.BENCH_DATABASE_URL;
   const database = url ? await openDatabase({ databaseUrl: url }) : await openEmbedded();
   await migrateToLatest(database.db);
-  const { tenantId, adminId } = await seed(database);
+  const { tenantId, adminId, writer } = await seed(database);
   const keyring = keyringFromEnv(randomBytes(32).toString('base64'));
   const app = await buildApp({
-    config: loadConfig({ SWITCHBOARD_WORKERS: 'off', LOG_LEVEL: 'warn' }),
+    config: loadConfig({
+      SWITCHBOARD_WORKERS: 'off',
+      LOG_LEVEL: 'warn',
+      // BENCH_SESSION_CACHE_TTL_SECONDS=0 measures without the session cache.
+      ...(process.env.BENCH_SESSION_CACHE_TTL_SECONDS ? { SESSION_CACHE_TTL_SECONDS: process.env.BENCH_SESSION_CACHE_TTL_SECONDS } : {}),
+    }),
     database,
     keyring,
     serveWeb: false,
@@ -117,7 +126,7 @@ async function serveApi() {
   await app.listen({ host: '127.0.0.1', port: 0 });
   return {
     app,
-    info: { kind: database.kind, email: BENCH_EMAIL, password: BENCH_PASSWORD, tenantId, adminId, entries: ENTRY_COUNT },
+    info: { kind: database.kind, email: BENCH_EMAIL, password: BENCH_PASSWORD, tenantId, adminId, entries: ENTRY_COUNT, writerEmail: WRITER_EMAIL, writer },
     close: async () => {
       await app.close();
       await database.close();
@@ -125,10 +134,24 @@ async function serveApi() {
   };
 }
 
+/** Issue 21's bare baselines (bare-routes.ts) on the API's database, given by the parent. */
+async function serveBareBaselines() {
+  const env = process.env;
+  const app = await serveBare({
+    databaseUrl: env.BENCH_DATABASE_URL!,
+    // The product's pool size (openDatabase's default).
+    poolSize: 10,
+    listTenantId: env.BENCH_TENANT_ID!,
+    writer: JSON.parse(env.BENCH_WRITER!),
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  return { app, info: {} as Record<string, unknown>, close: async () => app.close() };
+}
+
 async function main() {
   const mode = process.argv[2];
-  if (mode !== 'hello' && mode !== 'api') throw new Error('usage: serve.ts hello|api');
-  const server = mode === 'hello' ? await serveHello() : await serveApi();
+  if (mode !== 'hello' && mode !== 'api' && mode !== 'bare') throw new Error('usage: serve.ts hello|api|bare');
+  const server = mode === 'hello' ? await serveHello() : mode === 'bare' ? await serveBareBaselines() : await serveApi();
   const address = server.app.server.address();
   if (!address || typeof address === 'string') throw new Error('server has no TCP address');
   let closing = false;

@@ -23,8 +23,14 @@ export async function scheduleEntryRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const preHandler = app.requireInternal;
 
-  r.get('/api/schedule-entries', { preHandler, schema: { querystring: scheduleEntryListQuery, response: { 200: scheduleEntryList } } }, async (req) =>
-    listScheduleEntries(app.db, req.user!.tenantId, req.query),
+  // The list is the busiest read (issue 21): its 100 items are built by toScheduleEntry from an
+  // explicit column list, so the response is written with JSON.stringify instead of being checked
+  // item by item against the zod schema first (a third of the route's CPU). The schema still types
+  // the handler's return value.
+  r.get(
+    '/api/schedule-entries',
+    { preHandler, schema: { querystring: scheduleEntryListQuery, response: { 200: scheduleEntryList } }, serializerCompiler: () => JSON.stringify },
+    async (req) => listScheduleEntries(app.db, req.user!.tenantId, req.query),
   );
 
   r.get('/api/schedule-entries/:id', { preHandler, schema: { params: idParams, response: { 200: scheduleEntryResponse } } }, async (req) =>
@@ -33,7 +39,8 @@ export async function scheduleEntryRoutes(app: FastifyInstance) {
 
   r.post('/api/schedule-entries', { preHandler, schema: { body: scheduleEntryInput, response: { 201: scheduleEntryResponse } } }, async (req, reply) => {
     const { tenantId, userId } = req.user!;
-    const entry = await app.db.transaction().execute((trx) => createScheduleEntry(trx, tenantId, userId, req.body));
+    // One statement (insertEntry): atomic, entry, assignees and outbox event, without BEGIN/COMMIT round trips.
+    const entry = await createScheduleEntry(app.db, tenantId, userId, req.body);
     app.outbox.nudge();
     return reply.code(201).send(entry);
   });
