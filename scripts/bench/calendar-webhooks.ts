@@ -4,16 +4,23 @@
 //
 //   npm run bench:webhooks                       (embedded database)
 //   DATABASE_URL=postgres://… npm run bench:webhooks
+//   BENCH_BEFORE=/path/to/other/checkout npm run bench:webhooks   (also that checkout's app, same run)
 //
 // BENCH_RUNS (3), BENCH_DURATION (10 s), BENCH_CONNECTIONS (10). The servers run in this process
-// without job workers (ingest only); autocannon runs as a child process on the other core.
+// without job workers (ingest only); autocannon runs as a child process on the other core. Each
+// round measures the hello-world and both apps back to back (the order reversed every other round)
+// and the ratio is the median of the rounds' ratios: on a shared machine the speed drifts between
+// rounds by more than the effects measured. The CPU time this process spends per request is printed
+// too: it moves less than throughput when other work shares the machine.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import Fastify from 'fastify';
 import { Writable } from 'node:stream';
-import { buildApp, loadConfig, loggerOptions } from '@switchboard/api';
+import * as api from '@switchboard/api';
 import { createTestDatabase, seedTenant, testKeyring } from '@switchboard/testing';
 
 const run = promisify(execFile);
@@ -25,14 +32,18 @@ interface Result {
   rps: number;
   p99: number;
   non2xx: number;
+  /** CPU time of this process (all servers; only one is loaded at a time) per request, in µs. */
+  cpuUs: number;
 }
 
 async function cannon(url: string, headers: Record<string, string>): Promise<Result> {
   const args = ['-j', '-c', String(connections), '-d', String(duration), '-m', 'POST'];
   for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}=${v}`);
+  const cpu = process.cpuUsage();
   const { stdout } = await run('node_modules/.bin/autocannon', [...args, url], { maxBuffer: 16 * 1024 * 1024 });
-  const r = JSON.parse(stdout) as { requests: { average: number }; latency: { p99: number }; non2xx: number; errors: number };
-  return { rps: r.requests.average, p99: r.latency.p99, non2xx: r.non2xx + r.errors };
+  const used = process.cpuUsage(cpu);
+  const r = JSON.parse(stdout) as { requests: { average: number; total: number }; latency: { p99: number }; non2xx: number; errors: number };
+  return { rps: r.requests.average, p99: r.latency.p99, non2xx: r.non2xx + r.errors, cpuUs: (used.user + used.system) / Math.max(1, r.requests.total) };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -44,7 +55,10 @@ const database = await createTestDatabase();
 // to a discarded stream, METRICS_TOKEN set so request durations are measured): the difference is
 // the metrics and logging overhead (issue 11: under 10%).
 const keyring = testKeyring();
-async function startApp(observed: boolean) {
+// BENCH_BEFORE: another checkout (with its node_modules) whose app is measured in the same rounds,
+// for a before/after on the same machine in the same minutes. It shares this database and keyring.
+const before = process.env.BENCH_BEFORE ? ((await import(pathToFileURL(join(process.env.BENCH_BEFORE, 'apps/api/src/index.ts')).href)) as typeof api) : undefined;
+async function startApp(observed: boolean, { buildApp, loadConfig, loggerOptions } = api) {
   const config = loadConfig({
     EDITION: 'ee',
     SWITCHBOARD_WORKERS: 'off',
@@ -61,6 +75,7 @@ async function startApp(observed: boolean) {
 }
 const plain = await startApp(false);
 const observed = await startApp(true);
+const beforeApp = before && (await startApp(false, before));
 const app = plain.instance;
 
 // A connected Google calendar with a live channel, as after connecting.
@@ -89,34 +104,52 @@ const webhookHeaders = {
   'x-goog-message-number': '1',
 };
 
-const results: { hello: Result[]; webhook: Result[]; observed: Result[] } = { hello: [], webhook: [], observed: [] };
+const results: { hello: Result[]; webhook: Result[]; observed: Result[]; before: Result[] } = { hello: [], webhook: [], observed: [], before: [] };
 await cannon(helloUrl, {}); // warm-up
 await cannon(`${plain.url}/api/calendar/webhooks/google`, webhookHeaders);
 await cannon(`${observed.url}/api/calendar/webhooks/google`, webhookHeaders);
+if (beforeApp) await cannon(`${beforeApp.url}/api/calendar/webhooks/google`, webhookHeaders);
 for (let i = 0; i < runs; i++) {
-  results.hello.push(await cannon(helloUrl, {}));
-  // Alternate which app goes first, so an order effect does not count as overhead.
-  const pair = [
+  // Reverse the order every other round, so an order effect counts neither as ratio nor as overhead.
+  const round = [
+    async () => results.hello.push(await cannon(helloUrl, {})),
     async () => results.webhook.push(await cannon(`${plain.url}/api/calendar/webhooks/google`, webhookHeaders)),
     async () => results.observed.push(await cannon(`${observed.url}/api/calendar/webhooks/google`, webhookHeaders)),
   ];
-  for (const measure of i % 2 === 0 ? pair : pair.reverse()) await measure();
+  if (beforeApp) round.splice(2, 0, async () => results.before.push(await cannon(`${beforeApp.url}/api/calendar/webhooks/google`, webhookHeaders)));
+  for (const measure of i % 2 === 0 ? round : round.reverse()) await measure();
 }
-const summary = (rs: Result[]) => ({ rps: Math.round(median(rs.map((r) => r.rps))), p99: median(rs.map((r) => r.p99)), non2xx: rs.reduce((n, r) => n + r.non2xx, 0) });
+const summary = (rs: Result[]) => ({
+  rps: Math.round(median(rs.map((r) => r.rps))),
+  p99: median(rs.map((r) => r.p99)),
+  non2xx: rs.reduce((n, r) => n + r.non2xx, 0),
+  cpuUs: median(rs.map((r) => r.cpuUs)),
+});
 const h = summary(results.hello);
 const w = summary(results.webhook);
 const o = summary(results.observed);
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model}, ${Math.round(totalmem() / 2 ** 30)} GiB; database: ${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded PostgreSQL'}`);
 console.log(`runs: ${runs} × ${duration} s, ${connections} connections (medians)`);
-console.log(`hello world: ${h.rps} req/s, p99 ${h.p99} ms`);
-console.log(`webhook:     ${w.rps} req/s, p99 ${w.p99} ms, non-2xx ${w.non2xx}`);
-console.log(`ratio: ${((w.rps / h.rps) * 100).toFixed(1)}% (target >= 50%), p99 ${w.p99} ms (target < 25 ms)`);
+console.log(`hello world: ${h.rps} req/s, p99 ${h.p99} ms, ${h.cpuUs.toFixed(1)} µs CPU/request`);
+console.log(`webhook:     ${w.rps} req/s, p99 ${w.p99} ms, non-2xx ${w.non2xx}, ${w.cpuUs.toFixed(1)} µs CPU/request`);
+const ratios = results.webhook.map((r, i) => (r.rps / results.hello[i].rps) * 100);
+console.log(
+  `ratio: ${median(ratios).toFixed(1)}% (target >= 50%; median of ${runs} rounds: ${ratios.map((r) => r.toFixed(1)).join(', ')}; ratio of medians ${((w.rps / h.rps) * 100).toFixed(1)}%), p99 ${w.p99} ms (target < 25 ms)`,
+);
 // Overhead from each round's pair (run back to back), then the median: steadier than a ratio of
 // medians on a machine whose speed drifts between rounds.
 const paired = results.observed.map((r, i) => (1 - r.rps / results.webhook[i].rps) * 100);
 const overhead = median(paired);
+if (beforeApp) {
+  const b = summary(results.before);
+  const beforeRatios = results.before.map((r, i) => (r.rps / results.hello[i].rps) * 100);
+  console.log(
+    `before (${process.env.BENCH_BEFORE}): ${b.rps} req/s, p99 ${b.p99} ms, non-2xx ${b.non2xx}, ${b.cpuUs.toFixed(1)} µs CPU/request; ratio ${median(beforeRatios).toFixed(1)}% (rounds: ${beforeRatios.map((r) => r.toFixed(1)).join(', ')})`,
+  );
+}
 console.log(`at LOG_LEVEL=info with metrics on: ${o.rps} req/s, p99 ${o.p99} ms, non-2xx ${o.non2xx}; overhead ${overhead.toFixed(1)}% (median of ${runs} paired rounds: ${paired.map((p) => p.toFixed(1)).join(', ')}; target < 10%)`);
 await hello.close();
 await observed.instance.close();
+await beforeApp?.instance.close();
 await app.close();
 await database.close();

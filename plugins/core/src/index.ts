@@ -11,6 +11,7 @@ export { keyringFromEnv, loadOrCreateKeyFile, keyringToFile, writeKeyFile, keyId
 export { createSecretStore, type SecretStore } from './services/secrets.js';
 export { checkOutboundUrl, createOutboundFetch, OutboundUrlRefused, type OutboundFetch, type OutboundPolicy } from './services/outbound-url.js';
 export { calendarPushStatus, type CalendarPushStatus } from './services/calendar-push.js';
+export { createAddressLimiter, type AddressLimiter, type AddressLimiterOptions } from './services/address-limiter.js';
 export { recordAudit, type AuditEntry } from './services/audit.js';
 export { appendEvent, type DomainEvent, type OutboxSubscriber } from './services/outbox.js';
 export type { JobDefinition, JobQueue } from './services/jobs.js';

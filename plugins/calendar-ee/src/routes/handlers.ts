@@ -2,7 +2,7 @@
 // shape the reply. The webhooks are public (providers call them): verified by their secrets,
 // rate limited, and answered before any provider is called.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { BadRequest, Conflict, type CalendarHandler, type SurfaceHandler } from '@switchboard/core';
+import { AppError, BadRequest, Conflict, createAddressLimiter, type CalendarHandler, type SurfaceHandler } from '@switchboard/core';
 import { callbackQuery, conflictListQuery, idParams, parse, providerInput, providerListQuery, providerPatch, resolutionInput, settingsInput } from '../schemas.js';
 import { listConflicts, resolveConflict } from '../services/conflicts.js';
 import { createWebhookIngest } from '../services/webhooks.js';
@@ -38,11 +38,13 @@ export function calendarHandlers(app: FastifyInstance, deps: CalendarDeps, webho
       return reply.redirect(`/profile?tab=calendar&calendarError=${err.reason}`);
     }
   };
-  // Generous: a provider may send a lot from one address, but a flood is cut off.
-  const webhookLimit = app.rateLimit({ max: webhookRateLimitPerMinute, timeWindow: '1 minute' });
-  const limited = async (request: FastifyRequest, reply: FastifyReply) => {
-    await webhookLimit.call(app, request, reply);
-    return reply.sent;
+  // Generous: a provider may send a lot from one address, but a flood is cut off (429 + Retry-After).
+  const webhookLimit = createAddressLimiter({ max: webhookRateLimitPerMinute, windowMs: 60_000 });
+  const refuseFlood = (request: FastifyRequest, reply: FastifyReply) => {
+    const waitSeconds = webhookLimit.take(request.ip);
+    if (waitSeconds === 0) return;
+    reply.header('retry-after', waitSeconds);
+    throw new AppError(429, `Rate limit exceeded, retry in ${waitSeconds} seconds.`);
   };
   const ingest = createWebhookIngest({ db: app.db, secrets: app.secrets, jobs: app.jobs });
   const countWebhook = (provider: 'google' | 'microsoft', result: { accepted: number; rejected: number }) => {
@@ -54,14 +56,14 @@ export function calendarHandlers(app: FastifyInstance, deps: CalendarDeps, webho
   return {
     notFound: (_request, reply) => reply.callNotFound(),
     googleWebhook: async (request, reply) => {
-      if (await limited(request, reply)) return reply;
+      refuseFlood(request, reply);
       const result = await ingest.google(request.headers);
       countWebhook('google', result);
       if (result.status >= 400) request.log.warn({ status: result.status, provider: 'google' }, 'calendar webhook rejected');
       return reply.code(result.status).send(result.status < 300 ? undefined : { error: 'Unknown or unverified channel.' });
     },
     microsoftWebhook: async (request, reply) => {
-      if (await limited(request, reply)) return reply;
+      refuseFlood(request, reply);
       const token = (request.query as { validationToken?: unknown }).validationToken;
       if (typeof token === 'string') {
         // The subscription handshake: echo the token as plain text within 10 seconds.

@@ -2,6 +2,7 @@
 import { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { CALENDAR_CE_ERROR, CALENDAR_HANDLERS, CALENDAR_ROUTES, type CalendarHandler } from './calendar.js';
 import { ENTRA_CE_ERROR, ENTRA_HANDLERS, ENTRA_ROUTES, type EntraHandler } from './entra.js';
+import { deferredChildLogger } from './deferred-logger.js';
 import { enterpriseOnly, registerStableRoutes, type EditionSurface } from './surface.js';
 
 export type CalendarSurface = EditionSurface<CalendarHandler>;
@@ -56,6 +57,10 @@ function acceptEmptyWebhookBodies(app: FastifyInstance): void {
 
 export function registerEnterpriseSurfaces(app: FastifyInstance): void {
   acceptEmptyWebhookBodies(app);
+  // A webhook request that logs nothing (the usual case) builds no per-request pino child.
+  app.addHook('onRoute', (route) => {
+    if (WEBHOOK_PATHS.has(route.url)) route.childLoggerFactory = deferredChildLogger;
+  });
   app.decorate('calendar', enterpriseOnly(CALENDAR_HANDLERS, CALENDAR_CE_ERROR));
   app.decorate('entra', enterpriseOnly(ENTRA_HANDLERS, ENTRA_CE_ERROR));
   registerStableRoutes(app, CALENDAR_ROUTES, () => app.calendar);
