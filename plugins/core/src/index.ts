@@ -33,6 +33,7 @@ export { createClient, findSimilarClients } from './services/clients.js';
 export { clientInput } from './schemas/clients.js';
 export { createContact } from './services/contacts.js';
 export { createScheduleEntry, getScheduleEntry, listScheduleEntries, updateScheduleEntry, deleteScheduleEntry } from './services/schedule-entries.js';
+export { createScheduleEntries, findScheduleEntries, updateScheduleEntries, type EntryTimesPatch } from './services/schedule-entries-bulk.js';
 export { cancelOccurrence, findOccurrenceOverride, listOccurrenceOverrides, overrideOccurrence, type OccurrenceFields } from './services/series-exceptions.js';
 export { isOccurrenceStart, occurrenceStarts } from './services/recurrence-expansion.js';
 export type { ScheduleEntry } from './schemas/schedule-entries.js';

@@ -32,6 +32,8 @@ export class CalendarStore {
   seq = 0;
   /** Bumped by the "expire sync tokens" control; tokens of an older epoch answer 410. */
   syncEpoch = 1;
+  /** Moves with every change of the store, notified or not (sync.ts keeps a listing until it does). */
+  revision = 0;
   private listeners: ChangeListener[] = [];
 
   constructor(private readonly now: () => number) {}
@@ -63,12 +65,14 @@ export class CalendarStore {
     };
     this.calendars.set(full.id, full);
     this.events.set(full.id, new Map());
+    this.revision += 1;
     return full;
   }
 
   removeCalendar(id: string): void {
     this.calendars.delete(id);
     this.events.delete(id);
+    this.revision += 1;
     for (const listener of this.listeners) listener(id, null);
   }
 
@@ -93,12 +97,14 @@ export class CalendarStore {
     resource.updated = new Date(this.now()).toISOString();
     const stored: StoredEvent = { resource, createdSeq: existing?.createdSeq ?? this.seq, changeSeq: this.nextSeq() };
     events.set(resource.id, stored);
+    this.revision += 1;
     for (const listener of this.listeners) listener(calendarId, stored);
     return stored;
   }
 
   /** Forget an event without a tombstone (Google does not keep cancelled events for ever); no notification. */
   purge(calendarId: string, eventId: string): boolean {
+    this.revision += 1;
     return this.events.get(calendarId)?.delete(eventId) ?? false;
   }
 
@@ -106,5 +112,6 @@ export class CalendarStore {
     this.calendars.clear();
     this.events.clear();
     this.syncEpoch += 1;
+    this.revision += 1;
   }
 }

@@ -90,6 +90,25 @@ export interface EventsPage {
   items: unknown[];
 }
 
+interface OrderedListing {
+  ordered: StoredEvent[];
+  keys: [number, number][];
+  lastUpdated: number;
+}
+
+// A listing is served in many pages. Filtering and sorting every event again for each page made a
+// 100,000-event calendar cost O(n² log n); the ordered listing of the last query is kept until the
+// store changes in any way (its revision), so the pages served are the same.
+const listings = new WeakMap<CalendarStore, { key: string; listing: OrderedListing }>();
+function orderedListing(store: CalendarStore, query: unknown[], build: () => OrderedListing): OrderedListing {
+  const key = JSON.stringify([...query, store.revision]);
+  const cached = listings.get(store);
+  if (cached?.key === key) return cached.listing;
+  const listing = build();
+  listings.set(store, { key, listing });
+  return listing;
+}
+
 export function listEvents(store: CalendarStore, calendar: Calendar, query: ListQuery, now: number): EventsPage {
   const incremental = query.syncToken !== undefined;
   let since = 0;
@@ -137,12 +156,13 @@ export function listEvents(store: CalendarStore, calendar: Calendar, query: List
   // singleEvents=true: "expand recurring events into instances and only return single one-off events
   // and instances of recurring events, but not the underlying recurring events themselves" (events.list).
   // Exceptions are stored events and are listed as they are.
-  const source = store.eventsOf(calendar.id).flatMap((e) =>
-    query.singleEvents === 'true' && isMaster(e.resource) && e.resource.status !== 'cancelled'
-      ? seriesInstances(store, calendar, e, { from: timeMin, to: timeMax, computedOnly: true })
-      : [e],
-  );
-  const matching = source.filter((e) => {
+  const source = () =>
+    store.eventsOf(calendar.id).flatMap((e) =>
+      query.singleEvents === 'true' && isMaster(e.resource) && e.resource.status !== 'cancelled'
+        ? seriesInstances(store, calendar, e, { from: timeMin, to: timeMax, computedOnly: true })
+        : [e],
+    );
+  const matches = (e: StoredEvent) => {
     const r = e.resource;
     if (incremental) return e.changeSeq > since && e.changeSeq <= upTo;
     if (byUpdate && e.changeSeq > upTo) return false;
@@ -157,12 +177,21 @@ export function listEvents(store: CalendarStore, calendar: Calendar, query: List
     if (timeMin !== undefined && !recurring && !(instantOf(r.end) > timeMin)) return false;
     if (timeMax !== undefined && !(instantOf(r.start) < timeMax)) return false;
     return true;
+  };
+  const listing = orderedListing(store, [calendar.id, fingerprint, since, upTo], () => {
+    const keyed = source()
+      .filter(matches)
+      .map((e) => ({ e, key: sortKey(e) }))
+      .sort((a, b) => (after(a.key, b.key) ? 1 : -1));
+    let lastUpdated = 0;
+    for (const e of store.eventsOf(calendar.id)) lastUpdated = Math.max(lastUpdated, Date.parse(e.resource.updated));
+    return { ordered: keyed.map((x) => x.e), keys: keyed.map((x) => x.key), lastUpdated };
   });
-  const ordered = matching.sort((a, b) => (after(sortKey(a), sortKey(b)) ? 1 : -1)).filter((e) => !cursor || after(sortKey(e), cursor));
-  const page = ordered.slice(0, maxResults);
-  const more = ordered.length > page.length;
-
-  const lastUpdated = Math.max(0, ...store.eventsOf(calendar.id).map((e) => Date.parse(e.resource.updated)));
+  // What follows the cursor is a tail of the ordered listing.
+  const first = cursor ? listing.keys.findIndex((key) => after(key, cursor!)) : 0;
+  const page = first === -1 ? [] : listing.ordered.slice(first, first + maxResults);
+  const more = first !== -1 && listing.ordered.length > first + maxResults;
+  const lastUpdated = listing.lastUpdated;
   return {
     kind: 'calendar#events',
     etag: `"p${(store.seq * 7919).toString(32)}0g"`,

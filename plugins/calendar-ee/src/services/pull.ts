@@ -1,15 +1,17 @@
 // Inbound sync of one connection: page through the provider's changes since the stored cursor,
-// apply each page in one transaction together with the page's cursor (so a cursor is stored only
-// with the changes it covers). An expired cursor (or a Graph `missed` notification) means changes
-// were lost: the window is listed again and then reconciled, because a fresh listing carries no
-// deletions — every mapped event it did not list is read once more, and what is gone is applied
-// as a deletion. The old cursor stays until the reconcile is done, so a crash in between re-lists
-// and reconciles again. Mappings make re-listing idempotent (no duplicate entries or mappings).
+// apply each page set-wise (inbound-page.ts) in one transaction together with the page's cursor
+// (so a cursor is stored only with the changes it covers). An expired cursor (or a Graph `missed`
+// notification) means changes were lost: the window is listed again and then reconciled, because
+// a fresh listing carries no deletions — every mapped event it did not list is read once more, and
+// what is gone is applied as a deletion. The old cursor stays until the reconcile is done, so a
+// crash in between re-lists and reconciles again. Mappings make re-listing idempotent (no duplicate
+// entries or mappings).
 import { sql } from 'kysely';
 import { forTenant, isUuid, type Db } from '@switchboard/core';
 import { CursorExpired, type CalendarAdapter, type RemoteEvent } from '../adapters/types.js';
 import type { Notifier } from './calendar-jobs.js';
-import { applyRemoteChange, type InboundOutcome } from './inbound.js';
+import type { InboundOutcome } from './inbound.js';
+import { applyRemotePage } from './inbound-page.js';
 import type { ProviderRow } from './providers.js';
 import { syncWindow } from './sync-run.js';
 
@@ -22,20 +24,44 @@ const RECONCILE_BATCH = 50;
 const storeCursor = (db: Db, provider: ProviderRow, cursor: string) =>
   forTenant(db, provider.tenant_id).updateTable('calendar_providers').set({ sync_cursor: cursor }).where('id', '=', provider.id).execute();
 
+/**
+ * Asks the provider for the next page while the current one is applied, so the listing's latency
+ * hides behind the database work; at most one page is read ahead, and pages are still applied (and
+ * their cursors stored) one after the other, in order.
+ */
+async function* readAhead<T>(pages: AsyncIterable<T>): AsyncGenerator<T> {
+  const iterator = pages[Symbol.asyncIterator]();
+  let next = iterator.next();
+  try {
+    for (;;) {
+      const current = await next;
+      if (current.done) return;
+      next = iterator.next();
+      // Its failure is seen when it is awaited, or not at all when the pull stopped before it.
+      next.catch(() => undefined);
+      yield current.value;
+    }
+  } finally {
+    await next.catch(() => undefined);
+    await iterator.return?.();
+  }
+}
+
 /** Applies every page; returns the ids listed and the final cursor (stored with its page unless `holdCursor`). */
 async function pullFrom(db: Db, adapter: CalendarAdapter, provider: ProviderRow, cursor: string | null, notifications: Notifier, counts: PullCounts, holdCursor: boolean) {
   const listed = new Set<string>();
   let finalCursor: string | null = null;
-  for await (const page of adapter.listChanges(cursor, syncWindow())) {
+  for await (const page of readAhead(adapter.listChanges(cursor, syncWindow()))) {
     const changes = await withOwnershipKnown(db, adapter, provider, page.changes);
     await db.transaction().execute(async (trx) => {
-      for (const change of changes) {
-        listed.add(change.id);
-        if (change.mappingId && !isUuid(change.mappingId)) counts.malformedIds += 1;
-        counts[await applyRemoteChange(trx, provider, change, notifications)] += 1;
-      }
+      for (const outcome of await applyRemotePage(trx, provider, changes, notifications)) counts[outcome] += 1;
       if (page.nextCursor && !holdCursor) await storeCursor(trx, provider, page.nextCursor);
     });
+    for (const change of changes) {
+      // Ids only, and only a reset's reconcile reads them: the events themselves are not kept.
+      if (holdCursor) listed.add(change.id);
+      if (change.mappingId && !isUuid(change.mappingId)) counts.malformedIds += 1;
+    }
     finalCursor = page.nextCursor ?? finalCursor;
   }
   return { listed, finalCursor };
@@ -88,7 +114,7 @@ async function reconcile(db: Db, adapter: CalendarAdapter, provider: ProviderRow
       remotes.push((await adapter.getEvent(id)) ?? { id, etag: '', iCalUid: null, mappingId: null, cancelled: true, event: null });
     }
     await db.transaction().execute(async (trx) => {
-      for (const remote of remotes) counts[await applyRemoteChange(trx, provider, remote, notifications)] += 1;
+      for (const outcome of await applyRemotePage(trx, provider, remotes, notifications)) counts[outcome] += 1;
     });
   }
 }
