@@ -10,6 +10,7 @@ export { completeConsent as completeMicrosoftConsent, type ConsentResult as Micr
 export { DirectoryStore, type DirectoryTenant, type DirectoryUser, type AppRegistration, type PartnerRelationship } from './microsoft/directory-store.js';
 export { seedPartner, type SeedPartnerOptions, type SeededPartner } from './microsoft/directory-seed.js';
 export { earlyRetryKey } from './microsoft/graph-throttle.js';
+export { BATCH_MEMBER_KEY } from './microsoft/batch.js';
 export type { IdentityPart } from './microsoft/identity.js';
 export type { DirectoryPart } from './microsoft/directory.js';
 export { startDnsEmulator, startDnsControl, type DnsEmulator, type DnsEmulatorOptions, type DnsFault } from './dns/index.js';

@@ -79,3 +79,24 @@ t.test('throttling shows inside the batch response, member by member', async (t)
   t.equal(throttled.body.error.code, 'TooManyRequests');
   t.equal(ms.controls.count('POST /v1.0/me/events') - before, statuses.filter((s: number) => s !== 424).length, 'each member is counted');
 });
+
+t.test('members count against the mailbox limit one by one: two batches at once get 429s member by member', async (t) => {
+  const user = signIn(ms);
+  const latency = (ms_: number) => fetch(`${ms.url}/_emulator/latency`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ms: ms_ }) });
+  await latency(300);
+  t.teardown(async () => void (await latency(0)));
+  const before = ms.controls.count('$batch member');
+  const batch = (tag: string) =>
+    user.call('POST', '/$batch', { requests: Array.from({ length: 4 }, (_, i) => ({ id: String(i + 1), method: 'POST', url: '/me/events', headers: json, body: event(`${tag}${i}`) })) });
+  const [a, b] = await Promise.all([batch('a'), batch('b')]);
+  t.same([a.status, b.status], [200, 200], 'each batch as a whole succeeds');
+  const members = [...a.body.responses, ...b.body.responses];
+  const throttled = members.filter((r: any) => r.status === 429);
+  t.ok(throttled.length > 0, 'the members over four at once are refused');
+  t.equal(members.filter((r: any) => r.status === 201).length, 8 - throttled.length, 'the others are created');
+  for (const r of throttled) {
+    t.equal(r.headers['Retry-After'], '1');
+    t.equal(r.body.error.message, 'Application is over its MailboxConcurrency limit.');
+  }
+  t.equal(ms.controls.count('$batch member') - before, 8, 'every member is counted as run');
+});

@@ -1,8 +1,12 @@
 // POST /v1.0/$batch (JSON batching): up to 20 requests, run through the same app (so each member
 // is counted, throttled and fault-injected on its own), ordered by dependsOn.
-// https://learn.microsoft.com/graph/json-batching
+// https://learn.microsoft.com/graph/json-batching ; members are evaluated individually against the
+// throttling limits, so one may answer 429 with its Retry-After while the others succeed
+// (https://learn.microsoft.com/graph/throttling, "Throttling and batching"): two batches, or a batch
+// and other requests, on one mailbox at once can exceed its four concurrent requests.
 import type { FastifyInstance } from 'fastify';
 import type { MicrosoftContext } from './context.js';
+import { graphError } from './errors.js';
 import { authenticate, sendGraphError } from './graph-request.js';
 
 interface BatchMember {
@@ -22,6 +26,8 @@ interface MemberResponse {
 }
 
 const MAX_REQUESTS = 20;
+/** The controls counter of batch members run (each is counted under its route as well). */
+export const BATCH_MEMBER_KEY = '$batch member';
 /** Graph hands Outlook at most four requests of one batch at a time (throttling-limits, Outlook). */
 const PARALLEL = 4;
 /** Headers of a member's response worth passing on, as in the json-batching response example. */
@@ -61,6 +67,8 @@ export function registerBatch(app: FastifyInstance, context: MicrosoftContext): 
     const headers: Record<string, string> = { ...(member.headers ?? {}) };
     if (authorization) headers.authorization = authorization;
     const payload = member.body === undefined ? undefined : typeof member.body === 'string' ? member.body : JSON.stringify(member.body);
+    // Each member also counts under its own route, as the service evaluates it on its own.
+    context.controls.record(BATCH_MEMBER_KEY);
     const response = await app.inject({ method: member.method.toUpperCase() as 'GET', url: `/v1.0${path}`, headers, payload });
     const kept: Record<string, string> = { 'Cache-Control': 'no-cache' };
     for (const [name, spelled] of Object.entries(KEPT_HEADERS)) {
@@ -85,27 +93,35 @@ export function registerBatch(app: FastifyInstance, context: MicrosoftContext): 
     const members = request.body!.requests as BatchMember[];
     const done = new Map<string, MemberResponse>();
     const key = (id: string) => id.toLowerCase();
-    let waiting = [...members];
-    while (waiting.length > 0) {
-      const ready = waiting.filter((m) => (m.dependsOn ?? []).every((d) => done.has(key(d))));
-      if (ready.length === 0) {
-        // A dependency cycle: nothing can run.
-        for (const m of waiting) done.set(key(m.id), { id: m.id, status: 424, headers: {}, body: failedDependency(m.id) });
-        break;
-      }
-      const wave = ready.slice(0, PARALLEL);
-      waiting = waiting.filter((m) => !wave.includes(m));
-      await Promise.all(
-        wave.map(async (m) => {
-          // "If an individual request fails, any request that depends on that request fails with 424."
-          const failed = (m.dependsOn ?? []).some((d) => (done.get(key(d))?.status ?? 500) >= 400);
-          const response = failed
-            ? { id: m.id, status: 424, headers: { 'Content-Type': 'application/json' }, body: failedDependency(m.id) }
-            : await dispatch(m, request.headers.authorization);
-          done.set(key(m.id), response);
-        }),
-      );
-    }
+    const run = async (m: BatchMember): Promise<MemberResponse> => {
+      // "If an individual request fails, any request that depends on that request fails with 424."
+      const failed = (m.dependsOn ?? []).some((d) => (done.get(key(d))?.status ?? 500) >= 400);
+      if (failed) return { id: m.id, status: 424, headers: { 'Content-Type': 'application/json' }, body: failedDependency(m.id) };
+      return dispatch(m, request.headers.authorization).catch(() => ({ id: m.id, status: 500, headers: {}, body: graphError(500, {}) }));
+    };
+    // At most four members at a time, each starting as soon as a slot is free and its dependencies are done.
+    await new Promise<void>((resolve) => {
+      const started = new Set<string>();
+      let running = 0;
+      const pump = () => {
+        for (const m of members) {
+          if (running >= PARALLEL) break;
+          if (started.has(key(m.id)) || !(m.dependsOn ?? []).every((d) => done.has(key(d)))) continue;
+          started.add(key(m.id));
+          running += 1;
+          void run(m).then((response) => {
+            done.set(key(m.id), response);
+            running -= 1;
+            pump();
+          });
+        }
+        if (running > 0) return;
+        // Nothing runs: all done, or a dependency cycle that nothing can start.
+        for (const m of members) if (!done.has(key(m.id))) done.set(key(m.id), { id: m.id, status: 424, headers: {}, body: failedDependency(m.id) });
+        resolve();
+      };
+      pump();
+    });
     return { responses: members.map((m) => done.get(key(m.id))) };
   });
 }

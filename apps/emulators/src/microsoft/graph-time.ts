@@ -16,13 +16,20 @@ export function ianaZone(name: string): string | null {
   return mapped && knownToNode(mapped) ? mapped : null;
 }
 
+/** Building an Intl.DateTimeFormat is costly (it showed in profiles of every event write): remember the answer per name. */
+const known = new Map<string, boolean>();
 function knownToNode(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
+  let answer = known.get(zone);
+  if (answer === undefined) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: zone });
+      answer = true;
+    } catch {
+      answer = false;
+    }
+    known.set(zone, answer);
   }
+  return answer;
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();

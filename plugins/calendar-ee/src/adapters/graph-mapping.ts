@@ -62,11 +62,20 @@ export function mappingIdOf(graph: GraphEvent): string | null {
  */
 export function ianaTimeZone(name: string | null | undefined): string | null {
   if (!name) return null;
+  // Every event read or written asks, and luxon builds an Intl.DateTimeFormat per check (it showed
+  // in push profiles): answers are remembered, for as many names as there are zones in use.
+  const known = zoneAnswers.get(name);
+  if (known !== undefined) return known;
   // "UTC" is both an IANA name and a Windows id; IANA first keeps it as written.
-  if (IANAZone.isValidZone(name)) return name;
-  const zone = findIana(name)[0] ?? (name === 'Coordinated Universal Time' ? 'UTC' : null);
-  return zone && IANAZone.isValidZone(zone) ? zone : null;
+  const mapped = IANAZone.isValidZone(name) ? name : (findIana(name)[0] ?? (name === 'Coordinated Universal Time' ? 'UTC' : null));
+  const answer = mapped && IANAZone.isValidZone(mapped) ? mapped : null;
+  if (zoneAnswers.size >= MAX_REMEMBERED_ZONES) zoneAnswers.clear();
+  zoneAnswers.set(name, answer);
+  return answer;
 }
+const zoneAnswers = new Map<string, string | null>();
+/** Names come from events, which anyone can write: a bound keeps odd ones from piling up. */
+const MAX_REMEMBERED_ZONES = 2000;
 
 /** Graph's `2026-03-08T01:30:00.0000000` wall clock of an instant in `zone`. */
 const wallClock = (instant: string, zone: string) =>

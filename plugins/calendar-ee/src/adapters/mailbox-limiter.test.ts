@@ -20,3 +20,20 @@ t.test('at most four tasks run at once per mailbox; mailboxes do not wait for ea
   await t.rejects(limiter('a', async () => Promise.reject(new Error('boom'))), /boom/, 'a failing task frees its slot and reports its error');
   t.equal(await task('a'), 'a');
 });
+
+t.test('a weighted task (a $batch) holds that many slots; waiting tasks go first come, first served', async (t) => {
+  const limiter = createMailboxLimiter(4);
+  const order: string[] = [];
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const single = (name: string, wait?: Promise<void>) => limiter('m', async () => (order.push(`start ${name}`), await wait, order.push(`end ${name}`)));
+  const first = single('a', gate);
+  const batch = limiter('m', async () => (order.push('start batch'), order.push('end batch')), 4);
+  const after = single('b');
+  await Promise.resolve();
+  t.same(order, ['start a'], 'the batch waits for all four slots, and b waits behind it');
+  release();
+  await Promise.all([first, batch, after]);
+  t.same(order, ['start a', 'end a', 'start batch', 'end batch', 'start b', 'end b']);
+  t.equal(await limiter('m', async () => 'over', 9), 'over', 'a weight above the limit is capped, not stuck');
+});

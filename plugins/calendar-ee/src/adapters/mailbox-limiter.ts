@@ -1,25 +1,48 @@
 // Outlook allows four concurrent requests per app and mailbox and answers a fifth with 429
 // (provider-facts/graph-notifications.md, "Throttling"). Queueing here is cheaper than being throttled.
-import pLimit, { type LimitFunction } from 'p-limit';
+// A $batch counts as the requests Graph runs from it at once (up to four), so a task has a weight.
 
 export const GRAPH_MAILBOX_CONCURRENCY = 4;
 
-/** Runs a task once its mailbox has a free slot. */
-export type MailboxLimiter = <T>(mailboxKey: string, task: () => Promise<T>) => Promise<T>;
+/** Runs a task once its mailbox has `weight` free slots (default 1; capped at the mailbox's concurrency). */
+export type MailboxLimiter = <T>(mailboxKey: string, task: () => Promise<T>, weight?: number) => Promise<T>;
+
+interface Mailbox {
+  active: number;
+  /** First come, first served: a heavy task is not overtaken forever by light ones. */
+  waiting: { weight: number; start: () => void }[];
+}
 
 export function createMailboxLimiter(concurrency = GRAPH_MAILBOX_CONCURRENCY): MailboxLimiter {
-  const limits = new Map<string, LimitFunction>();
-  return async (mailboxKey, task) => {
-    let limit = limits.get(mailboxKey);
-    if (!limit) {
-      limit = pLimit(concurrency);
-      limits.set(mailboxKey, limit);
+  const mailboxes = new Map<string, Mailbox>();
+
+  const admit = (mailbox: Mailbox) => {
+    while (mailbox.waiting.length > 0 && mailbox.active + mailbox.waiting[0].weight <= concurrency) {
+      const next = mailbox.waiting.shift()!;
+      mailbox.active += next.weight;
+      next.start();
     }
+  };
+
+  return async (mailboxKey, task, weight = 1) => {
+    const slots = Math.max(1, Math.min(concurrency, Math.floor(weight)));
+    let mailbox = mailboxes.get(mailboxKey);
+    if (!mailbox) {
+      mailbox = { active: 0, waiting: [] };
+      mailboxes.set(mailboxKey, mailbox);
+    }
+    const own = mailbox;
+    await new Promise<void>((start) => {
+      own.waiting.push({ weight: slots, start });
+      admit(own);
+    });
     try {
-      return await limit(task);
+      return await task();
     } finally {
+      own.active -= slots;
+      admit(own);
       // Forget idle mailboxes so a long-running worker does not keep one queue per mailbox ever seen.
-      if (limit.activeCount === 0 && limit.pendingCount === 0 && limits.get(mailboxKey) === limit) limits.delete(mailboxKey);
+      if (own.active === 0 && own.waiting.length === 0 && mailboxes.get(mailboxKey) === own) mailboxes.delete(mailboxKey);
     }
   };
 }

@@ -207,7 +207,7 @@ t.test('ten concurrent creates in one mailbox stay under the four-request limit'
   t.equal(ms.controls.count(CREATE) - before, 10, 'no request was throttled and retried');
 
   // Without the limit the mailbox refuses the fifth concurrent request.
-  const unlimited = signIn({ limiter: createMailboxLimiter(10), retry: { retries: 0 } });
+  const unlimited = signIn({ limiter: createMailboxLimiter(10), batchSize: 1, retry: { retries: 0 } });
   ms.controls.inject({ method: 'POST', path: '^/v1.0/me/events$', kind: 'latency', delayMs: 150, times: 10 });
   const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => unlimited.adapter.createEvent(event(`Burst ${i}`), randomUUID())));
   ms.controls.clearFaults();

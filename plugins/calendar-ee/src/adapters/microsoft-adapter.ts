@@ -1,6 +1,6 @@
 // CalendarAdapter for Microsoft Graph (v1.0, the signed-in user's mailbox) over fetch. Every request
 // takes one of the mailbox's four slots, carries a fresh token and reads times in UTC; provider-http
-// retries throttling and outages.
+// retries throttling and outages. Pushes' single-event requests travel in $batch (graph-batch.ts).
 //
 // calendarView/delta lists occurrences, never series masters. The engine maps single events and
 // series masters, so an occurrence is reported as its series master (one GET per series per round),
@@ -10,6 +10,7 @@
 // it no longer lists were cancelled.
 import { EXPAND_MAPPING_PROPERTY, isCompleteEvent, MAPPING_PROPERTY_ID, toGraphEvent, toRemoteEvent, type GraphEvent } from './graph-mapping.js';
 import { createGraphSeries, graphOccurrenceOf } from './graph-series.js';
+import { GRAPH_BATCH_LIMIT, sharedGraphBatcher, type GraphAnswer, type GraphTransport } from './graph-batch.js';
 import { graphMailboxLimiter, type MailboxLimiter } from './mailbox-limiter.js';
 import { DEFAULT_RETRY_POLICY, parseRetryAfter, ProviderResponseError, withAccessToken, withRetry, type RetryPolicy } from './provider-http.js';
 import {
@@ -37,6 +38,8 @@ export interface MicrosoftAdapterOptions {
   retry?: Partial<RetryPolicy>;
   requestTimeoutMs?: number;
   limiter?: MailboxLimiter;
+  /** Single-event requests per Graph $batch (default 20, Graph's limit; 1: every request on its own). */
+  batchSize?: number;
   /** Delta page size (`Prefer: odata.maxpagesize`). */
   pageSize?: number;
   now?: () => number;
@@ -74,48 +77,71 @@ export function createMicrosoftAdapter(options: MicrosoftAdapterOptions): Calend
   // A JSON value, not a URL: the calendar id goes in unencoded.
   const subscriptionResource = options.calendarId ? `me/calendars/${options.calendarId}/events` : 'me/events';
 
-  async function attempt(token: string, method: string, url: string, body: unknown, headers: Record<string, string>): Promise<any> {
-    let response: Response;
-    let text: string;
+  /** One HTTP request; no answer (timeout, network) is a ProviderResponseError without status. */
+  const transport: GraphTransport = async ({ method, path, body, headers, token }) => {
+    const url = path.startsWith('http') ? path : `${base}${path}`;
     try {
-      response = await fetch(url, {
+      const response = await fetch(url, {
         method,
-        headers: { authorization: `Bearer ${token}`, prefer: READ_PREFERENCES, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(timeoutMs),
       });
-      text = await response.text();
+      const text = await response.text();
+      let parsed: unknown;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        // Error bodies are Graph JSON, except from proxies and gateways in front of it.
+        if (response.ok) throw new ProviderResponseError(response.status, undefined, 'Microsoft Graph answered with a body that is not JSON.');
+      }
+      return { status: response.status, header: (name) => response.headers.get(name), body: parsed };
     } catch (error) {
+      if (error instanceof ProviderResponseError) throw error;
       const reason = (error as Error).name === 'TimeoutError' ? 'timeout' : 'network';
       throw new ProviderResponseError(undefined, reason, `Microsoft Graph could not be reached (${reason}).`);
     }
-    if (response.ok) return text ? JSON.parse(text) : undefined;
-    // Error bodies are Graph JSON, except from proxies and gateways in front of it.
-    let data: any;
-    try {
-      data = text ? JSON.parse(text) : undefined;
-    } catch {
-      data = undefined;
-    }
-    const code: string | undefined = data?.error?.code;
-    const retryAfter = parseRetryAfter(response.headers.get('retry-after'), now());
-    throw new ProviderResponseError(response.status, code, `Microsoft Graph answered ${response.status}${code ? ` ${code}` : ''}: ${data?.error?.message ?? ''}`, retryAfter);
+  };
+
+  /** The answer's body, or the ProviderResponseError it stands for: the same for a plain request and a batch member. */
+  function outcome(answer: GraphAnswer): any {
+    if (answer.status >= 200 && answer.status < 300) return answer.body;
+    const data = answer.body as { error?: { code?: string; message?: string } } | undefined;
+    const code = data?.error?.code;
+    const retryAfter = parseRetryAfter(answer.header('retry-after'), now());
+    throw new ProviderResponseError(answer.status, code, `Microsoft Graph answered ${answer.status}${code ? ` ${code}` : ''}: ${data?.error?.message ?? ''}`, retryAfter);
   }
 
   /** One Graph request: a mailbox slot per HTTP attempt (not held while backing off), fresh token, retries. */
   function send<T = any>(what: string, method: string, pathOrUrl: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
-    const url = pathOrUrl.startsWith('http') ? pathOrUrl : `${base}${pathOrUrl}`;
-    return withRetry(what, policy, () =>
-      withAccessToken(options.tokens, (token) => limiter(options.mailboxKey, () => attempt(token, method, url, body, headers))),
-    );
+    const request = (token: string) => ({ method, path: pathOrUrl, body, headers: { prefer: READ_PREFERENCES, ...headers }, token });
+    return withRetry(what, policy, () => withAccessToken(options.tokens, async (token) => outcome(await limiter(options.mailboxKey, () => transport(request(token))))));
   }
+
+  /**
+   * A single-event request (push: create, read, update, delete), which may travel in a $batch with
+   * the mailbox's other such requests (graph-batch.ts); retried member by member.
+   */
+  async function sendBatched<T = any>(what: string, eventId: string | undefined, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+    if (!batcher) return send(what, method, path, body, headers);
+    const operation = batcher.begin(eventId);
+    try {
+      return await withRetry(what, policy, () =>
+        withAccessToken(options.tokens, async (token) => outcome(await operation.attempt({ method, path, body, headers: { prefer: READ_PREFERENCES, ...headers }, token }))),
+      );
+    } finally {
+      operation.end();
+    }
+  }
+  const batcher = (options.batchSize ?? GRAPH_BATCH_LIMIT) > 1 ? sharedGraphBatcher(base, { mailboxKey: options.mailboxKey, limiter, transport, maxBatch: options.batchSize }) : undefined;
 
   const series = createGraphSeries(send);
 
   /** The event in full, with our mapping property if we wrote it; null when it is gone. */
-  async function read(id: string): Promise<GraphEvent | null> {
+  async function read(id: string, options: { batched?: boolean } = {}): Promise<GraphEvent | null> {
     try {
-      return await send<GraphEvent>('Read the calendar event', 'GET', `${eventPath(id)}?${EXPAND_MAPPING_PROPERTY}`);
+      const path = `${eventPath(id)}?${EXPAND_MAPPING_PROPERTY}`;
+      return await (options.batched ? sendBatched<GraphEvent>('Read the calendar event', id, 'GET', path) : send<GraphEvent>('Read the calendar event', 'GET', path));
     } catch (error) {
       if (hasStatus(error, 404)) return null;
       throw error;
@@ -126,12 +152,12 @@ export function createMicrosoftAdapter(options: MicrosoftAdapterOptions): Calend
     // transactionId makes a retried POST answer with the event the first attempt created; the
     // extended property is what marks the event as ours (graph-mapping.ts, MAPPING_PROPERTY_ID).
     const body = { ...toGraphEvent(event), transactionId: mappingId, singleValueExtendedProperties: [{ id: MAPPING_PROPERTY_ID, value: mappingId }] };
-    return { ...toRemoteEvent(await send('Create the calendar event', 'POST', events, body)), mappingId };
+    return { ...toRemoteEvent(await sendBatched('Create the calendar event', undefined, 'POST', events, body)), mappingId };
   }
 
   async function updateEvent(externalId: string, event: SyncEvent, etag: string): Promise<RemoteEvent> {
     try {
-      return toRemoteEvent(await send('Update the calendar event', 'PATCH', eventPath(externalId), toGraphEvent(event), { 'if-match': `W/"${etag}"` }));
+      return toRemoteEvent(await sendBatched('Update the calendar event', externalId, 'PATCH', eventPath(externalId), toGraphEvent(event), { 'if-match': `W/"${etag}"` }));
     } catch (error) {
       if (hasStatus(error, 412)) throw new PreconditionFailed('The calendar event changed since it was last read.');
       if (hasStatus(error, 404)) throw new EventNotFound('The calendar event no longer exists.');
@@ -140,13 +166,13 @@ export function createMicrosoftAdapter(options: MicrosoftAdapterOptions): Calend
   }
 
   async function getEvent(externalId: string): Promise<RemoteEvent | null> {
-    const graph = await read(externalId);
+    const graph = await read(externalId, { batched: true });
     return graph ? toRemoteEvent(graph) : null;
   }
 
   async function deleteEvent(externalId: string): Promise<void> {
     try {
-      await send('Delete the calendar event', 'DELETE', eventPath(externalId));
+      await sendBatched('Delete the calendar event', externalId, 'DELETE', eventPath(externalId));
     } catch (error) {
       if (!hasStatus(error, 404)) throw error;
     }

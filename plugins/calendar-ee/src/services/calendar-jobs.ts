@@ -118,13 +118,18 @@ async function guarded(deps: CalendarJobDeps, provider: ProviderRow, jobId: stri
 }
 
 /** Defines a job whose handler gets the (still active) connection; jobs for removed connections end quietly. */
-function defineProviderJob<T extends ProviderJob>(deps: CalendarJobDeps, name: string, options: { concurrency?: number; retryLimit: number; direction: SyncDirection }, run: (provider: ProviderRow, data: T, jobId: string) => Promise<unknown>) {
+function defineProviderJob<T extends ProviderJob>(
+  deps: CalendarJobDeps,
+  name: string,
+  options: { concurrency?: number; batchSize?: number; retryLimit: number; direction: SyncDirection },
+  run: (provider: ProviderRow, data: T, jobId: string) => Promise<unknown>,
+) {
   deps.jobs.define<T>({
     name,
     // One queued and one running job per key: repeated requests collapse, none is lost.
     queue: { policy: 'stately', retryLimit: options.retryLimit, retryDelay: 15, retryBackoff: true },
     // A change should reach the other side in about a second, not pg-boss's default 2 s poll.
-    work: { pollingIntervalSeconds: 0.5 },
+    work: { pollingIntervalSeconds: 0.5, batchSize: options.batchSize ?? 1 },
     concurrency: options.concurrency,
     handler: (job) =>
       deps.inFlight.run(job, async () => {
@@ -166,8 +171,11 @@ export function registerCalendarJobs(given: CalendarJobDeps, outbox: { subscribe
   const log = (provider: ProviderRow, jobId: string, what: string, extra: object) =>
     deps.log.info({ tenantId: provider.tenant_id, providerId: provider.id, jobId, ...extra }, what);
 
-  // Graph allows 4 concurrent requests per mailbox; the adapter's limiter keeps each mailbox under it.
-  defineProviderJob<PushJob>(deps, PUSH_JOB, { concurrency: 4, retryLimit: 6, direction: 'push' }, async (provider, data, jobId) => {
+  // Pushes run many at a time so that a mailbox's requests fill Graph $batches (20 each, one in
+  // flight per mailbox, adapters/graph-batch.ts): two subscriptions fetching up to 20 jobs each keep
+  // one batch travelling while the next one's jobs read the database. The adapter's limiter keeps
+  // each mailbox under Graph's 4 concurrent requests; Google has no such limit.
+  defineProviderJob<PushJob>(deps, PUSH_JOB, { concurrency: 3, batchSize: 20, retryLimit: 6, direction: 'push' }, async (provider, data, jobId) => {
     const outcome = await pushEntry(deps.db, deps.adapterFor(provider), provider, data.entryId, deps.notifications);
     deps.log.debug({ tenantId: provider.tenant_id, providerId: provider.id, jobId, outcome }, 'calendar push');
   });

@@ -14,8 +14,13 @@ export interface JobDefinition<T = any> {
   handler: JobHandler<T>;
   /** pg-boss queue options (retries, policy such as 'singleton'). */
   queue?: Omit<PgBoss.Queue, 'name'>;
+  /**
+   * pg-boss work options. With `batchSize` > 1 a subscription fetches up to that many jobs in one
+   * query and runs them at once, each settled on its own (a failing job is retried alone), so a
+   * queue can keep many jobs in flight without as many subscriptions polling the database.
+   */
   work?: PgBoss.WorkOptions;
-  /** Jobs of this queue a process runs at once (pg-boss 10: one `work` subscription each). Default 1. */
+  /** `work` subscriptions of this queue in a process (pg-boss 10: one job each, unless batchSize). Default 1. */
   concurrency?: number;
 }
 
@@ -25,6 +30,9 @@ export interface JobQueue {
   send<T extends object>(name: string, data: T, options?: PgBoss.SendOptions, trx?: Db): Promise<string | null>;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** Stops this process's workers of a queue; its jobs wait, durably, until `resume` (benchmarks, maintenance). */
+  pause(name: string): Promise<void>;
+  resume(name: string): Promise<void>;
   readonly boss: PgBoss;
 }
 
@@ -41,15 +49,29 @@ export function createJobQueue(opts: { connectionString: string; runWorkers: boo
   const definitions = new Map<string, JobDefinition>();
   let started = false;
 
+  const runJob = async (def: JobDefinition, job: PgBoss.Job<unknown>) => {
+    opts.log.child({ jobId: job.id, job: def.name }).debug('job started');
+    await def.handler(job);
+  };
+
   const startWorkers = async (def: JobDefinition) => {
     for (let i = 0; i < (def.concurrency ?? 1); i++) {
       let workerId: string | undefined;
-      workerId = await boss.work(def.name, { batchSize: 1, ...def.work }, async ([job]) => {
-        outage.recovered(); // pg-boss just fetched this job from the database
-        const log = opts.log.child({ jobId: job.id, job: def.name });
-        log.debug('job started');
+      workerId = await boss.work(def.name, { batchSize: 1, ...def.work }, async (jobs) => {
+        outage.recovered(); // pg-boss just fetched these jobs from the database
         try {
-          await def.handler(job);
+          // One job: pg-boss completes or fails it from the outcome, as before.
+          if (jobs.length === 1) return await runJob(def, jobs[0]);
+          // Several: each fails on its own (pg-boss then completes only those still active).
+          await Promise.all(
+            jobs.map(async (job) => {
+              try {
+                await runJob(def, job);
+              } catch (err) {
+                await boss.fail(def.name, job.id, err as object);
+              }
+            }),
+          );
         } finally {
           // pg-boss 10 sleeps its polling interval after every fetch, even one that found a
           // job; a worker that just finished one looks for the next at once instead.
@@ -88,6 +110,13 @@ export function createJobQueue(opts: { connectionString: string; runWorkers: boo
         throw err;
       }
       started = true;
+    },
+    async pause(name) {
+      if (started && opts.runWorkers) await boss.offWork(name);
+    },
+    async resume(name) {
+      const def = definitions.get(name);
+      if (started && opts.runWorkers && def) await startWorkers(def);
     },
     async stop() {
       if (!started) return;
