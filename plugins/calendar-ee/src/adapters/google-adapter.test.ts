@@ -1,5 +1,7 @@
 import t from 'tap';
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { connectGoogleAccount, startGoogleEmulator } from '@switchboard/emulators';
 import { createGoogleAdapter, type GoogleAdapterOptions } from './google-adapter.js';
 import { googleEventId } from './google-mapping.js';
@@ -209,4 +211,47 @@ t.test('a 401 invalidates the token and replays once; a token that never works i
   const revoked = createGoogleAdapter({ rootUrl: g.rootUrl, calendarId: 'primary', tokens: broken });
   await t.rejects(revoked.getEvent(created.id), AuthorizationRevoked);
   t.equal(invalidated, 1);
+});
+
+t.test('one connection sends at most four requests at once (googleCalendarLimiter); another connection has its own four', async (t) => {
+  // A pass-through proxy in front of the emulator that counts the requests it holds at once. It
+  // holds each until `gate` requests are held together (or a second has passed), so the count does
+  // not depend on how fast requests arrive: more than the limiter lets through shows as a higher
+  // peak, fewer as a lower one.
+  let active = 0;
+  let peak = 0;
+  let gate = 4;
+  let release: () => void = () => {};
+  let gateOpen = new Promise<void>((resolve) => (release = resolve));
+  const proxy = createServer(async (req, res) => {
+    active += 1;
+    peak = Math.max(peak, active);
+    if (active >= gate) release();
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    await Promise.race([gateOpen, new Promise((resolve) => setTimeout(resolve, 1000))]);
+    const upstream = await fetch(new URL(req.url!, g.rootUrl), {
+      method: req.method,
+      headers: Object.fromEntries(Object.entries(req.headers).filter(([k]) => k !== 'host' && k !== 'content-length') as [string, string][]),
+      body: chunks.length ? Buffer.concat(chunks) : undefined,
+    });
+    const body = Buffer.from(await upstream.arrayBuffer());
+    active -= 1;
+    res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' }).end(body);
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => proxy.close());
+  const rootUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/`;
+
+  const one = await connect('limited@example.com', { rootUrl, limiterKey: randomUUID() });
+  await Promise.all(Array.from({ length: 12 }, (_, i) => one.adapter.createEvent(event(`limited ${i}`), randomUUID())));
+  t.equal(peak, 4, 'twelve creates at once reach Google four at a time');
+  t.equal(one.events().length, 12, 'and every one is written');
+
+  peak = 0;
+  gate = 6;
+  gateOpen = new Promise<void>((resolve) => (release = resolve));
+  const two = await connect('limited-two@example.com', { rootUrl, limiterKey: randomUUID() });
+  await Promise.all(Array.from({ length: 6 }, (_, i) => [one, two][i % 2]!.adapter.getEvent(`missing${i}`)));
+  t.equal(peak, 6, 'three requests of each of two connections go at once: each connection has its own four');
 });

@@ -7,6 +7,7 @@ import { calendar, type calendar_v3 } from '@googleapis/calendar';
 import { googleEventId, toGoogleEvent, toGooglePatch, toRemoteEvent } from './google-mapping.js';
 import { googleInstanceId, googleOccurrenceOf, toGoogleInstancePatch } from './google-series.js';
 import { DEFAULT_RETRY_POLICY, parseRetryAfter, ProviderResponseError, withAccessToken, withRetry, type RetryPolicy } from './provider-http.js';
+import { googleCalendarLimiter } from './mailbox-limiter.js';
 import {
   CursorExpired,
   EventNotFound,
@@ -34,6 +35,8 @@ export interface GoogleAdapterOptions {
   requestTimeoutMs?: number;
   /** events.list maxResults (Google: default 250, max 2500). */
   pageSize?: number;
+  /** The connection's id: its requests share googleCalendarLimiter's four slots in this process (none when absent). */
+  limiterKey?: string;
 }
 
 /** A gaxios failure as a ProviderResponseError; anything else (a bug of ours) is rethrown as it is. */
@@ -59,7 +62,8 @@ export function createGoogleAdapter(options: GoogleAdapterOptions): CalendarAdap
     return withRetry(what, policy, () =>
       withAccessToken(options.tokens, async (token) => {
         try {
-          return (await request({ headers: { ...headers, authorization: `Bearer ${token}` } })).data;
+          const send = () => request({ headers: { ...headers, authorization: `Bearer ${token}` } });
+          return (await (options.limiterKey ? googleCalendarLimiter(options.limiterKey, send) : send())).data;
         } catch (error) {
           throw providerError(error);
         }

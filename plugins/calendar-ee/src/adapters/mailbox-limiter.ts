@@ -49,3 +49,11 @@ export function createMailboxLimiter(concurrency = GRAPH_MAILBOX_CONCURRENCY): M
 
 /** One per process: every adapter talking to the same mailbox shares its four slots. */
 export const graphMailboxLimiter = createMailboxLimiter();
+
+/**
+ * Google publishes no concurrency limit, only per-minute quotas per project and per user, answered
+ * with 403/429 rateLimitExceeded (provider-facts/google-guides.md, "Quota guide"). Since push jobs
+ * run many at once (calendar-jobs.ts), a calendar's requests are kept to four at a time, as before
+ * batching, so one busy calendar does not spend its user's quota in a burst of retries.
+ */
+export const googleCalendarLimiter = createMailboxLimiter(4);

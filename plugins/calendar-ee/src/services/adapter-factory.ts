@@ -14,7 +14,7 @@ export function createAdapterFactory(deps: TokenDeps & { providerUrls: ProviderU
     const metrics = deps.metrics;
     const retry = metrics ? { observe: (outcome: string) => metrics.providerCalls.inc({ provider: provider.provider_type, outcome }) } : undefined;
     return provider.provider_type === 'google'
-      ? createGoogleAdapter({ rootUrl: `${deps.providerUrls.googleApi}/`, calendarId: provider.calendar_id ?? 'primary', tokens, retry })
+      ? createGoogleAdapter({ rootUrl: `${deps.providerUrls.googleApi}/`, calendarId: provider.calendar_id ?? 'primary', tokens, retry, limiterKey: provider.id })
       : createMicrosoftAdapter({ graphUrl: deps.providerUrls.microsoftGraph, tokens, mailboxKey: provider.id, calendarId: provider.calendar_id ?? undefined, retry });
   };
 }

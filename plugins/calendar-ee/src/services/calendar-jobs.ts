@@ -174,7 +174,7 @@ export function registerCalendarJobs(given: CalendarJobDeps, outbox: { subscribe
   // Pushes run many at a time so that a mailbox's requests fill Graph $batches (20 each, one in
   // flight per mailbox, adapters/graph-batch.ts): two subscriptions fetching up to 20 jobs each keep
   // one batch travelling while the next one's jobs read the database. The adapter's limiter keeps
-  // each mailbox under Graph's 4 concurrent requests; Google has no such limit.
+  // each mailbox under Graph's 4 concurrent requests, and each Google calendar at 4 too (mailbox-limiter.ts).
   defineProviderJob<PushJob>(deps, PUSH_JOB, { concurrency: 3, batchSize: 20, retryLimit: 6, direction: 'push' }, async (provider, data, jobId) => {
     const outcome = await pushEntry(deps.db, deps.adapterFor(provider), provider, data.entryId, deps.notifications);
     deps.log.debug({ tenantId: provider.tenant_id, providerId: provider.id, jobId, outcome }, 'calendar push');

@@ -14,15 +14,7 @@ import { assertAssignable, selectEntries, toScheduleEntry } from './schedule-ent
 import { timeProblems, type ScheduleEntry, type ScheduleEntryInput } from '../schemas/schedule-entries.js';
 
 /** The fields a calendar event sets on an entry (inbound.ts eventToPatch). */
-export interface EntryTimesPatch {
-  title: string;
-  notes: string | null;
-  start: string;
-  end: string;
-  timeZone: string;
-  allDay: boolean;
-  recurrence: string | null;
-}
+export type EntryTimesPatch = Pick<ScheduleEntry, 'title' | 'notes' | 'start' | 'end' | 'timeZone' | 'allDay' | 'recurrence'>;
 
 const iso = (value: string, allDay: boolean) => toTimestamp(value, allDay).toISOString();
 
