@@ -47,6 +47,8 @@ export function createJobQueue(opts: { connectionString: string; runWorkers: boo
   });
   boss.on('maintenance', () => outage.recovered());
   const definitions = new Map<string, JobDefinition>();
+  /** Queues paused in this process (`pause`). */
+  const paused = new Set<string>();
   let started = false;
 
   const runJob = async (def: JobDefinition, job: PgBoss.Job<unknown>) => {
@@ -59,6 +61,15 @@ export function createJobQueue(opts: { connectionString: string; runWorkers: boo
       let workerId: string | undefined;
       workerId = await boss.work(def.name, { batchSize: 1, ...def.work }, async (jobs) => {
         outage.recovered(); // pg-boss just fetched these jobs from the database
+        if (paused.has(def.name)) {
+          // A poll already under way when the queue was paused (pg-boss's offWork does not wait
+          // for it): the jobs go back to the queue as they were. Under a `stately` policy a job
+          // queued meanwhile with the same key refuses the way back, and that queued one does the work.
+          const ids = jobs.map((job) => job.id);
+          await boss.cancel(def.name, ids);
+          await boss.resume(def.name, ids).catch((err) => opts.log.warn({ err, job: def.name }, 'a job fetched while its queue was paused stays cancelled; a queued job with its key replaces it'));
+          return;
+        }
         try {
           // One job: pg-boss completes or fails it from the outcome, as before.
           if (jobs.length === 1) return await runJob(def, jobs[0]);
@@ -112,11 +123,14 @@ export function createJobQueue(opts: { connectionString: string; runWorkers: boo
       started = true;
     },
     async pause(name) {
-      if (started && opts.runWorkers) await boss.offWork(name);
+      if (!started || !opts.runWorkers || paused.has(name)) return;
+      paused.add(name);
+      await boss.offWork(name);
     },
     async resume(name) {
       const def = definitions.get(name);
-      if (started && opts.runWorkers && def) await startWorkers(def);
+      if (!started || !opts.runWorkers || !def || !paused.delete(name)) return;
+      await startWorkers(def);
     },
     async stop() {
       if (!started) return;
