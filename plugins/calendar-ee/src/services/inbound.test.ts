@@ -173,6 +173,9 @@ t.test('a change on both sides is a conflict, resolved each way', async (t) => {
   const resolveWith = async (body: Record<string, unknown>) => {
     const { entry, mapping } = await syncedEntry(google.providerId);
     await emulators.google.idle();
+    // A pull still running from the round before (its echoes) would take the calendar change
+    // below as a plain update before the PSA change exists, and there would be no conflict.
+    await calendarJobsDone();
     emulators.google.controls.dropNotifications(5);
     emulators.google.changeEvent(a.technician.email, mapping.external_id!, { summary: 'Calendar title', start: { dateTime: '2026-12-14T17:00:00Z' }, end: { dateTime: '2026-12-14T18:00:00Z' } });
     await db.transaction().execute((trx) => updateScheduleEntry(trx, a.tenantId, a.admin.id, entry.id, { title: 'PSA title' }));
