@@ -1,5 +1,6 @@
 // Settings → Feature flags: every flag with what it does, its default and this tenant's value.
 // Admins switch a flag for their tenant (saved at once, audited by the API); settings viewers read.
+import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { Empty, ErrorState, Loading } from '../../components/states.tsx';
 import { messageOf } from '../../lib/api.ts';
@@ -38,9 +39,16 @@ function FeatureFlagRow(props: { flag: FeatureFlag; all: FeatureFlag[]; canEdit:
   const id = `feature-flag-${flag.key}`;
   const unavailable = edition.data && flag.edition === 'ee' && edition.data.edition !== 'ee';
   const missing = flag.dependsOn.map((key) => props.all.find((f) => f.key === key)).filter((f): f is FeatureFlag => !!f && !f.enabled);
-  const change = (enabled: boolean | null) => save.mutate({ key: flag.key, enabled });
   // While a switch is saving it shows where it is going; a failed save falls back to the stored value.
-  const shown = save.isPending ? (save.variables.enabled ?? flag.defaultEnabled) : flag.enabled;
+  // The target is set in the click's own render (a mutation's pending state arrives a tick later, and
+  // React would put the controlled checkbox back in between).
+  const [target, setTarget] = useState<boolean | null>(null);
+  const change = (enabled: boolean | null) => {
+    setTarget(enabled ?? flag.defaultEnabled);
+    save.mutate({ key: flag.key, enabled }, { onSettled: () => setTarget(null) });
+  };
+  const shown = target ?? flag.enabled;
+  const saving = target !== null || save.isPending;
 
   return (
     <li id={id} className="feature-flag" style={{ padding: '0.75rem 0', borderTop: '1px solid #e5e7eb' }}>
@@ -49,7 +57,7 @@ function FeatureFlagRow(props: { flag: FeatureFlag; all: FeatureFlag[]; canEdit:
           id={`${id}-toggle`}
           type="checkbox"
           checked={shown}
-          disabled={!props.canEdit || save.isPending}
+          disabled={!props.canEdit || saving}
           onChange={(e) => change(e.target.checked)}
           aria-describedby={`${id}-description ${id}-state`}
         />
@@ -64,11 +72,11 @@ function FeatureFlagRow(props: { flag: FeatureFlag; all: FeatureFlag[]; canEdit:
         {flag.enabled && missing.length > 0 && ` Shows nothing until ${missing.map((f) => `"${f.title}"`).join(' and ')} is on too.`}
       </p>
       {props.canEdit && flag.tenantOverride !== null && (
-        <button id={`${id}-reset`} type="button" disabled={save.isPending} onClick={() => change(null)}>
+        <button id={`${id}-reset`} type="button" disabled={saving} onClick={() => change(null)}>
           Use the default ({onOff(flag.defaultEnabled)})
         </button>
       )}
-      {save.isPending && (
+      {saving && (
         <span id={`${id}-saving`} role="status" className="muted">
           {' '}
           Saving…
