@@ -63,12 +63,12 @@ export async function ensureMapping(db: Db, provider: ProviderRow, entryId: stri
 }
 
 /**
- * Whether an event found gone in the calendar is created again. Yes once the pull has run (a
- * whole-connection sync pulls first: a deletion made in the calendar has then reached the PSA and
- * removed this mapping, so what is still missing was lost by the provider — a wiped mailbox, a
- * reconnect) and for connections that only send to the calendar. A single push on a two-way
- * connection leaves the mapping `missing` instead: the next pull may still bring the deletion,
- * which must delete the entry, and the next sync re-creates it if not.
+ * Whether an event found gone in the calendar is created again. Yes after a pull that began once
+ * it was found gone (a whole-connection sync pulls again for those, sync-run.ts: a deletion made in
+ * the calendar has then reached the PSA and removed this mapping, so what is still missing was lost
+ * by the provider — a wiped mailbox, a reconnect) and for connections that only send to the
+ * calendar. Otherwise the mapping is left `missing`: a pull may still bring the deletion, which
+ * must delete the entry.
  */
 const recreatesMissing = (provider: ProviderRow, options: { afterPull?: boolean }) => options.afterPull === true || provider.sync_direction === 'to_calendar';
 

@@ -5,6 +5,9 @@
 import t from 'tap';
 import { createScheduleEntry, getScheduleEntry } from '@switchboard/core';
 import { connectCalendar, eventually, setupTenant, startCalendarApp, startEmulators } from '@switchboard/testing/calendar';
+import type { CalendarAdapter } from '../adapters/types.js';
+import { createAdapterFactory } from './adapter-factory.js';
+import { syncProvider } from './sync-run.js';
 
 const emulators = await startEmulators(t);
 const ctx = await startCalendarApp(t, emulators);
@@ -109,4 +112,36 @@ t.test('Graph `missed` lifecycle event: the pull re-lists and reconciles', async
   await app.jobs.send('calendar.pull-provider', { tenantId: a.tenantId, providerId: microsoft.providerId, reset: true });
   await eventually(async () => (await entryOf(deleted.entry.id)) === null);
   t.pass('the deletion reached the PSA');
+});
+
+t.test('a whole-connection sync re-creates what Outlook lost, but not an event deleted there after its pull read the changes', async (t) => {
+  const [deleted, lost] = [await syncedEntry(), await syncedEntry()];
+  await syncNow(microsoft.providerId);
+  // The mailbox loses one event without a trace and the connection starts over, as after a
+  // reconnect (connect.ts): no cursor, every mapping unverified, so the push looks at each event.
+  emulators.microsoft.calendar.mailbox(a.microsoft.tenantId, a.microsoft.userId).events.delete(lost.microsoft);
+  await db.updateTable('calendar_providers').set({ sync_cursor: null }).where('id', '=', microsoft.providerId).execute();
+  await db.updateTable('calendar_event_mappings').set({ status: 'pending' }).where('provider_id', '=', microsoft.providerId).execute();
+  const provider = await db.selectFrom('calendar_providers').selectAll().where('id', '=', microsoft.providerId).executeTakeFirstOrThrow();
+  const real = createAdapterFactory({ db, secrets: app.secrets, providerUrls: app.coreOptions.providerUrls, publicUrl: app.coreOptions.publicUrl, resolveMicrosoft: (tenantId) => app.microsoft.resolveConsumerProfile(tenantId, 'calendar') })(provider);
+  let pulls = 0;
+  const adapter: CalendarAdapter = {
+    ...real,
+    async *listChanges(cursor, window) {
+      yield* real.listChanges(cursor, window);
+      pulls += 1;
+      // Right after the first pull has read the changes, the technician deletes the other event.
+      if (pulls === 1) await graph('DELETE', deleted.microsoft);
+    },
+  };
+  await syncProvider(db, adapter, provider, app.notifications);
+
+  t.equal(await entryOf(deleted.entry.id), null, 'the deletion made in Outlook reached the PSA');
+  t.equal(await mappingOf(microsoft.providerId, deleted.entry.id), undefined, 'and its mapping is gone');
+  const recreated = await mappingOf(microsoft.providerId, lost.entry.id);
+  t.equal(recreated?.status, 'synced', 'the event the mailbox lost is created again');
+  t.not(recreated?.external_id, lost.microsoft, 'as a new event');
+  const subjects = [...emulators.microsoft.calendar.mailbox(a.microsoft.tenantId, a.microsoft.userId).events.values()].map((e) => e.subject);
+  t.same(subjects.filter((subject) => subject === deleted.entry.title), [], 'the deleted event was not created again');
+  t.equal(pulls, 2, 'one more pull, for the events found gone');
 });
