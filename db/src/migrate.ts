@@ -12,6 +12,7 @@ import * as calendarSeriesExceptions from './migrations/0009_calendar_series_exc
 import * as adminSafety from './migrations/0010_admin_safety.js';
 import * as entraProduction from './migrations/0011_entra_production.js';
 import * as sessionInvalidation from './migrations/0012_session_invalidation.js';
+import * as scheduleDispatch from './migrations/0013_schedule_dispatch.js';
 
 // Listed statically so the migration set is part of the module graph (works the same from any cwd).
 const migrations: Record<string, Migration> = {
@@ -27,6 +28,7 @@ const migrations: Record<string, Migration> = {
   '0010_admin_safety': adminSafety,
   '0011_entra_production': entraProduction,
   '0012_session_invalidation': sessionInvalidation,
+  '0013_schedule_dispatch': scheduleDispatch,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

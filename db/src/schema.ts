@@ -150,12 +150,26 @@ export interface ScheduleEntriesTable {
   original_start: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   /** Set on an overridden occurrence: whether its series is all-day (the form of `original_start` in the API). */
   original_all_day: ColumnType<boolean | null, boolean | null | undefined, boolean | null>;
+  /** The client the work is for, and optionally one of its contacts; cleared when they are deleted (migration 0013). */
+  client_id: string | null;
+  contact_id: string | null;
 }
 
 export interface ScheduleEntryAssigneesTable {
   tenant_id: string;
   schedule_entry_id: string;
   user_id: string;
+}
+
+/** A tenant's schedule settings; no row means the defaults (migration 0013). */
+export interface ScheduleSettingsTable {
+  tenant_id: string;
+  /** Working hours as minutes after midnight, on 15-minute steps; the end is after the start. */
+  work_start_minute: number;
+  work_end_minute: number;
+  /** ISO weekdays, 1 = Monday … 7 = Sunday. */
+  work_days: number[];
+  updated_at: Timestamp;
 }
 
 export type MicrosoftConsumerName = 'msp_sso' | 'email' | 'calendar' | 'teams';
@@ -301,6 +315,7 @@ export interface Database extends NotificationsTables, CalendarTables, EntraTabl
   contacts: ContactsTable;
   schedule_entries: ScheduleEntriesTable;
   schedule_entry_assignees: ScheduleEntryAssigneesTable;
+  schedule_settings: ScheduleSettingsTable;
   microsoft_profiles: MicrosoftProfilesTable;
   microsoft_profile_consumer_bindings: MicrosoftProfileConsumerBindingsTable;
   microsoft_binding_materializations: MicrosoftBindingMaterializationsTable;

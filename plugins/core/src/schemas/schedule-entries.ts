@@ -48,6 +48,9 @@ const fields = {
   recurrence,
   workItemType: z.enum(WORK_ITEM_TYPES),
   workItemId: optionalText(200),
+  /** The client the work is for (null: none), and optionally one of that client's contacts. */
+  clientId: z.uuid({ message: 'must be a valid client id' }).nullish(),
+  contactId: z.uuid({ message: 'must be a valid contact id' }).nullish(),
   assigneeIds: z
     .array(z.uuid({ message: 'must be a valid user id' }))
     .max(50, 'at most 50 assignees')
@@ -100,6 +103,8 @@ export const scheduleEntryResponse = z.object({
   excludedStarts: z.array(z.string()),
   workItemType: z.string(),
   workItemId: z.string().nullable(),
+  clientId: z.string().nullable(),
+  contactId: z.string().nullable(),
   assigneeIds: z.array(z.string()),
   version: z.number(),
   createdAt: z.string(),
@@ -122,6 +127,8 @@ export const occurrenceOverrideInput = requestBody({
   end: fields.end,
   timeZone: fields.timeZone,
   allDay: fields.allDay,
+  clientId: fields.clientId,
+  contactId: fields.contactId,
   assigneeIds: fields.assigneeIds,
 })
   .partial()
@@ -140,7 +147,12 @@ const windowBound = z.iso
   .optional();
 
 export const scheduleEntryListQuery = pageQuery
-  .extend({ from: windowBound, to: windowBound, assigneeId: z.uuid({ message: 'must be a valid user id' }).optional() })
+  .extend({
+    from: windowBound,
+    to: windowBound,
+    assigneeId: z.uuid({ message: 'must be a valid user id' }).optional(),
+    clientId: z.uuid({ message: 'must be a valid client id' }).optional(),
+  })
   .superRefine((q, ctx) => {
     if (!q.from || !q.to) return;
     const days = (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000;

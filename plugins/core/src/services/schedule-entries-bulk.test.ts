@@ -9,6 +9,7 @@ const ctx = await buildTestApp();
 t.teardown(ctx.close);
 const { db } = ctx;
 const tenant = await seedTenant(db, 'entries-bulk');
+const other = await seedTenant(db, 'entries-bulk-b');
 const actor = tenant.technician.id;
 const tx = <T>(work: (trx: typeof db) => Promise<T>) => db.transaction().execute(work);
 
@@ -23,6 +24,7 @@ const inputs: ScheduleEntryInput[] = [
     allDay: true,
     workItemType: 'ticket',
     workItemId: 'T-42',
+    clientId: tenant.client.id,
     assigneeIds: [tenant.admin.id, actor],
   },
   {
@@ -83,6 +85,7 @@ t.test('createScheduleEntries leaves the same rows as createScheduleEntry one at
   );
   t.same(await rowsOf(bulk.map((e) => e.id)), await rowsOf(one.map((e) => e.id)));
   t.equal((await rowsOf(bulk.map((e) => e.id)))[1]!.assignees.length, 2);
+  t.equal(bulk[1]!.clientId, tenant.client.id);
 
   t.test('updateScheduleEntries leaves the same rows as updateScheduleEntry one at a time', async (t) => {
     const updatedOne = await tx(async (trx) => {
@@ -104,6 +107,7 @@ t.test('set-wise writes refuse what the per-row ones refuse, and write nothing t
   const before = await db.selectFrom('schedule_entries').select('id').where('tenant_id', '=', tenant.tenantId).execute();
   await t.rejects(tx((trx) => createScheduleEntries(trx, tenant.tenantId, actor, [inputs[0]!, { ...inputs[0]!, assigneeIds: [tenant.clientUser.id] }])), BadRequest);
   await t.rejects(tx((trx) => createScheduleEntries(trx, tenant.tenantId, actor, [{ ...inputs[0]!, recurrence: 'FREQ=HOURLY' }])), BadRequest);
+  await t.rejects(tx((trx) => createScheduleEntries(trx, tenant.tenantId, actor, [{ ...inputs[0]!, clientId: other.client.id }])), BadRequest, 'another tenant’s client');
   const [entry] = await tx((trx) => createScheduleEntries(trx, tenant.tenantId, actor, [inputs[0]!]));
   await t.rejects(
     tx((trx) => updateScheduleEntries(trx, tenant.tenantId, actor, [{ id: entry!.id, patch: { ...patches[0]!, end: '2026-03-02T10:00:00.000Z' } }])),

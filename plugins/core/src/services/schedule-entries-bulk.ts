@@ -10,7 +10,7 @@ import type { Db } from '../tenancy.js';
 import { toTimestamp } from './recurrence-expansion.js';
 import { recurrenceProblem } from './recurrence-subset.js';
 import { updateScheduleEntry } from './schedule-entries.js';
-import { assertAssignable, selectEntries, toScheduleEntry } from './schedule-entry-rows.js';
+import { assertAssignable, assertLinkable, rethrowLinkGone, selectEntries, toScheduleEntry } from './schedule-entry-rows.js';
 import { timeProblems, type ScheduleEntry, type ScheduleEntryInput } from '../schemas/schedule-entries.js';
 
 /** The fields a calendar event sets on an entry (inbound.ts eventToPatch). */
@@ -50,17 +50,23 @@ export async function createScheduleEntries(trx: Db, tenantId: string, actorUser
     if (problem) throw BadRequest.field('recurrence', problem);
   }
   await assertAssignable(trx, tenantId, [...new Set(inputs.flatMap((i) => i.assigneeIds))]);
+  // Calendar imports link no client; a caller that does checks few distinct links.
+  const links = new Map(inputs.filter((i) => i.clientId || i.contactId).map((i) => [`${i.clientId}/${i.contactId}`, { clientId: i.clientId ?? null, contactId: i.contactId ?? null }]));
+  for (const link of links.values()) await assertLinkable(trx, tenantId, link);
   const ids = inputs.map(() => randomUUID());
   const column = <T>(pick: (input: ScheduleEntryInput) => T) => inputs.map(pick);
   await sql`
-    insert into schedule_entries (id, tenant_id, title, notes, starts_at, ends_at, time_zone, is_all_day, recurrence, work_item_type, work_item_id, created_by)
-    select id, ${tenantId}::uuid, title, notes, starts_at, ends_at, time_zone, is_all_day, recurrence, work_item_type, work_item_id, ${actorUserId}::uuid
+    insert into schedule_entries (id, tenant_id, title, notes, starts_at, ends_at, time_zone, is_all_day, recurrence, work_item_type, work_item_id, client_id, contact_id, created_by)
+    select id, ${tenantId}::uuid, title, notes, starts_at, ends_at, time_zone, is_all_day, recurrence, work_item_type, work_item_id, client_id, contact_id, ${actorUserId}::uuid
     from unnest(
       ${ids}::uuid[], ${column((i) => i.title)}::text[], ${column((i) => i.notes ?? null)}::text[],
       ${column((i) => iso(i.start, i.allDay))}::timestamptz[], ${column((i) => iso(i.end, i.allDay))}::timestamptz[],
       ${column((i) => i.timeZone)}::text[], ${column((i) => i.allDay)}::boolean[], ${column((i) => i.recurrence ?? null)}::text[],
-      ${column((i) => i.workItemType)}::text[], ${column((i) => i.workItemId ?? null)}::text[]
-    ) as v(id, title, notes, starts_at, ends_at, time_zone, is_all_day, recurrence, work_item_type, work_item_id)`.execute(trx);
+      ${column((i) => i.workItemType)}::text[], ${column((i) => i.workItemId ?? null)}::text[],
+      ${column((i) => i.clientId ?? null)}::uuid[], ${column((i) => i.contactId ?? null)}::uuid[]
+    ) as v(id, title, notes, starts_at, ends_at, time_zone, is_all_day, recurrence, work_item_type, work_item_id, client_id, contact_id)`
+    .execute(trx)
+    .catch(rethrowLinkGone);
   const pairs = inputs.flatMap((input, n) => [...new Set(input.assigneeIds)].map((userId) => [ids[n]!, userId] as const));
   if (pairs.length) {
     await sql`

@@ -6,14 +6,16 @@ import { forTenant, type Db } from '../tenancy.js';
 import { BadRequest, Conflict } from '../errors.js';
 import { recursWithin, toTimestamp } from './recurrence-expansion.js';
 import { recurrenceProblem } from './recurrence-subset.js';
-import { cancelOccurrence, dropOverrides } from './series-exceptions.js';
+import { cancelOccurrence, dropOverrides, listOccurrenceOverrides } from './series-exceptions.js';
 import {
   appendScheduleEvent,
   assertAssignable,
+  assertLinkable,
   getScheduleEntry,
   insertEntry,
   lockEntry,
   replaceAssignees,
+  rethrowLinkGone,
   selectEntries,
   splitList,
   apiInstant,
@@ -80,7 +82,7 @@ const bind = <R>(query: CompiledQuery<R>, values: Map<unknown, unknown>): Compil
   CompiledQuery.raw(query.sql, query.parameters.map((p) => (values.has(p) ? values.get(p) : p))) as CompiledQuery<R>;
 
 export async function listScheduleEntries(db: Db, tenantId: string, q: ScheduleEntryListQuery) {
-  if (!q.from && !q.to && !q.assigneeId) {
+  if (!q.from && !q.to && !q.assigneeId && !q.clientId) {
     const { rows, count } = plainList(db);
     const values = new Map<unknown, unknown>([
       [TENANT, tenantId],
@@ -118,6 +120,7 @@ export async function listScheduleEntries(db: Db, tenantId: string, q: ScheduleE
       ),
     );
   }
+  if (q.clientId) base = base.where('schedule_entries.client_id', '=', q.clientId);
   const ordered = base.orderBy('schedule_entries.starts_at').orderBy('schedule_entries.id');
   if (!from) {
     // Nothing to expand: page in SQL.
@@ -162,8 +165,20 @@ function timesChanged(before: ScheduleEntry, after: ScheduleEntry): boolean {
 }
 
 /**
+ * The client and contact after a patch: a new client without a contact drops the old client's
+ * contact (it is not the new client's), and no client means no contact.
+ */
+function linksAfter(before: ScheduleEntry, patch: ScheduleEntryPatch) {
+  const clientId = patch.clientId === undefined ? before.clientId : patch.clientId;
+  const contactId = patch.contactId !== undefined ? patch.contactId : clientId === before.clientId ? before.contactId : null;
+  return { clientId, contactId };
+}
+
+/**
  * Updates an entry. A series whose times or rule change loses its exceptions (overrides deleted,
- * cancellations forgotten), as Outlook does; title, notes, assignees and work item keep them.
+ * cancellations forgotten), as Outlook does; title, notes, assignees, work item and client keep
+ * them. Overrides that had the series' client and contact follow a change of them; one given a
+ * client of its own keeps it.
  */
 export async function updateScheduleEntry(trx: Db, tenantId: string, actorUserId: string | null, id: string, patch: ScheduleEntryPatch) {
   assertSupportedRecurrence(patch.recurrence);
@@ -174,10 +189,12 @@ export async function updateScheduleEntry(trx: Db, tenantId: string, actorUserId
     });
   }
   if (before.seriesEntryId && patch.recurrence) throw BadRequest.field('recurrence', 'a changed occurrence of a series cannot repeat on its own');
-  const merged = { ...before, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) } as ScheduleEntry;
+  const merged = { ...before, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)), ...linksAfter(before, patch) } as ScheduleEntry;
   const problems = timeProblems(merged);
   if (problems.length) throw BadRequest.fields(problems);
   if (patch.assigneeIds) await assertAssignable(trx, tenantId, patch.assigneeIds);
+  const relinked = merged.clientId !== before.clientId || merged.contactId !== before.contactId;
+  if (relinked) await assertLinkable(trx, tenantId, merged);
   const dropping = before.recurrence !== null && timesChanged(before, merged);
   if (dropping) await dropOverrides(trx, tenantId, actorUserId, id);
   await forTenant(trx, tenantId)
@@ -192,15 +209,25 @@ export async function updateScheduleEntry(trx: Db, tenantId: string, actorUserId
       recurrence: merged.recurrence,
       work_item_type: merged.workItemType,
       work_item_id: merged.workItemId,
+      client_id: merged.clientId,
+      contact_id: merged.contactId,
       ...(dropping ? { excluded_starts: [] } : {}),
       version: sql`version + 1`,
       updated_at: sql`now()`,
     })
     .where('id', '=', id)
-    .execute();
+    .execute()
+    .catch(rethrowLinkGone);
   if (patch.assigneeIds) await replaceAssignees(trx, tenantId, id, patch.assigneeIds);
   const entry = await getScheduleEntry(trx, tenantId, id);
   await appendScheduleEvent(trx, tenantId, 'updated', entry, before.assigneeIds, actorUserId);
+  if (relinked && before.recurrence && !dropping) {
+    for (const override of await listOccurrenceOverrides(trx, tenantId, id)) {
+      if (override.clientId === before.clientId && override.contactId === before.contactId) {
+        await updateScheduleEntry(trx, tenantId, actorUserId, override.id, { clientId: merged.clientId, contactId: merged.contactId });
+      }
+    }
+  }
   return entry;
 }
 

@@ -76,6 +76,24 @@ t.test('a series, and an overridden occurrence of it (original start in the seri
   t.equal(override.originalStart, '2026-03-09T08:00:00.000Z');
 });
 
+t.test('an entry linked to a client and contact, and an occurrence that inherits them', async (t) => {
+  const contact = await db
+    .insertInto('contacts')
+    .values({ tenant_id: tenant.tenantId, client_id: tenant.client.id, full_name: 'Grace Hopper' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const linked = { ...timed, clientId: tenant.client.id, contactId: contact.id };
+  const entry = await checkCreated(t, linked);
+  t.equal(entry.clientId, tenant.client.id);
+  t.equal(entry.contactId, contact.id);
+  const series = await checkCreated(t, { ...linked, start: '2026-03-02T08:00:00Z', end: '2026-03-02T09:00:00Z', recurrence: 'FREQ=WEEKLY;BYDAY=MO' });
+  const override = await checkCreated(t, timed, () =>
+    db.transaction().execute((trx) => overrideOccurrence(trx, tenant.tenantId, actor, series.id, '2026-03-09T08:00:00.000Z', { title: 'Moved visit' })),
+  );
+  t.same([override.clientId, override.contactId], [tenant.client.id, contact.id], 'the occurrence keeps its series’ client and contact');
+  await t.rejects(createScheduleEntry(db, tenant.tenantId, actor, { ...timed, clientId: other.client.id }), { message: /clientId: no client with id/ });
+});
+
 t.test('an assignee who is not an active internal user of the tenant: 400, and nothing is written', async (t) => {
   const count = async () => {
     const { rows } = await sql<{ entries: number; events: number }>`select (select count(*)::int from schedule_entries) as entries, (select count(*)::int from outbox_events) as events`.execute(db);

@@ -2,7 +2,8 @@
 // exception services: the API's shape formatted in SQL, row locks, assignees and outbox events.
 import { sql } from 'kysely';
 import { forTenant, type Db } from '../tenancy.js';
-import { BadRequest, NotFound } from '../errors.js';
+import { BadRequest, Conflict, NotFound } from '../errors.js';
+import { isForeignKeyViolation } from '../database-errors.js';
 import { appendEvent } from './outbox.js';
 import { toTimestamp } from './recurrence-expansion.js';
 import type { ScheduleEntry, ScheduleEntryInput } from '../schemas/schedule-entries.js';
@@ -43,6 +44,8 @@ export function selectEntries(db: Db, tenantId: string) {
       excludedStarts.as('excludedStarts'),
       'schedule_entries.work_item_type as workItemType',
       'schedule_entries.work_item_id as workItemId',
+      'schedule_entries.client_id as clientId',
+      'schedule_entries.contact_id as contactId',
       sql<string>`array_to_string(array(select a.user_id from schedule_entry_assignees a where a.schedule_entry_id = schedule_entries.id order by a.user_id), ',')`.as(
         'assigneeIds',
       ),
@@ -126,6 +129,44 @@ export async function assertAssignable(db: Db, tenantId: string, userIds: string
   }
 }
 
+/** The client and contact an entry links to (null: none). */
+export interface EntryLinks {
+  clientId: string | null;
+  contactId: string | null;
+}
+
+/** Why a client and contact cannot be linked (a client of another tenant is "no client"), or null. */
+function linkProblem(links: EntryLinks, found: { client: boolean; contactClientId: string | null | undefined }) {
+  if (links.clientId && !found.client) return { field: 'clientId', message: `no client with id ${links.clientId}` };
+  if (!links.contactId) return null;
+  if (!links.clientId) return { field: 'contactId', message: 'a contact can only be linked together with its client' };
+  if (!found.contactClientId) return { field: 'contactId', message: `no contact with id ${links.contactId}` };
+  if (found.contactClientId !== links.clientId) return { field: 'contactId', message: 'is a contact of another client' };
+  return null;
+}
+
+export async function assertLinkable(db: Db, tenantId: string, links: EntryLinks) {
+  if (!links.clientId && !links.contactId) return;
+  const scope = forTenant(db, tenantId);
+  const [client, contact] = await Promise.all([
+    links.clientId ? scope.selectFrom('clients').select('id').where('id', '=', links.clientId).executeTakeFirst() : undefined,
+    links.contactId ? scope.selectFrom('contacts').select('client_id').where('id', '=', links.contactId).executeTakeFirst() : undefined,
+  ]);
+  const problem = linkProblem(links, { client: !!client, contactClientId: contact?.client_id });
+  if (problem) throw BadRequest.field(problem.field, problem.message);
+}
+
+/**
+ * For `.catch()` on a write that links a client: the writer checked the links first, so a key
+ * violation is a client or contact deleted (or a contact moved) since.
+ */
+export function rethrowLinkGone(err: unknown): never {
+  if (isForeignKeyViolation(err, 'schedule_entries_client_fk') || isForeignKeyViolation(err, 'schedule_entries_contact_fk')) {
+    throw new Conflict('The client or contact was deleted or changed while the entry was saved. Choose them again.');
+  }
+  throw err;
+}
+
 export async function replaceAssignees(trx: Db, tenantId: string, entryId: string, userIds: string[]) {
   const scope = forTenant(trx, tenantId);
   await scope.deleteFrom('schedule_entry_assignees').where('schedule_entry_id', '=', entryId).execute();
@@ -147,10 +188,12 @@ export interface OccurrenceOf {
  * event, in one statement (data-modifying CTEs): one round trip, atomic without a transaction of
  * its own (issue 21: the create took 8 round trips). The event's entry is built in SQL in the
  * exact form getScheduleEntry returns (apiInstantSql mirrors apiInstant; a test compares the two).
- * Nothing is written unless every assignee is an active internal user of the tenant.
+ * Nothing is written unless every assignee is an active internal user of the tenant and the
+ * client and contact are the tenant's (the contact one of the client's).
  */
 export async function insertEntry(trx: Db, tenantId: string, actorUserId: string | null, input: ScheduleEntryInput, occurrenceOf?: OccurrenceOf) {
   const assigneeIds = [...new Set(input.assigneeIds)];
+  const links: EntryLinks = { clientId: input.clientId ?? null, contactId: input.contactId ?? null };
   const start = dateOrIso(sql.ref('e.is_all_day'), sql.ref('e.starts_at'));
   const end = dateOrIso(sql.ref('e.is_all_day'), sql.ref('e.ends_at'));
   const original = dateOrIso(sql.ref('e.original_all_day'), sql.ref('e.original_start'));
@@ -158,12 +201,16 @@ export async function insertEntry(trx: Db, tenantId: string, actorUserId: string
     with assignable as (
       select count(*) = ${assigneeIds.length} as ok from users
       where tenant_id = ${tenantId}::uuid and id = any(${assigneeIds}::uuid[]) and user_type = 'internal' and is_active
+    ), linkable as (
+      select (${links.clientId}::uuid is null or exists (select from clients where tenant_id = ${tenantId}::uuid and id = ${links.clientId}::uuid))
+        and (${links.contactId}::uuid is null or exists (select from contacts where tenant_id = ${tenantId}::uuid and id = ${links.contactId}::uuid and client_id = ${links.clientId}::uuid)) as ok
     ), e as (
-      insert into schedule_entries (tenant_id, title, notes, starts_at, ends_at, time_zone, is_all_day, recurrence, work_item_type, work_item_id, created_by, series_entry_id, original_start, original_all_day)
+      insert into schedule_entries (tenant_id, title, notes, starts_at, ends_at, time_zone, is_all_day, recurrence, work_item_type, work_item_id, client_id, contact_id, created_by, series_entry_id, original_start, original_all_day)
       select ${tenantId}::uuid, ${input.title}::text, ${input.notes ?? null}::text, ${toTimestamp(input.start, input.allDay)}::timestamptz, ${toTimestamp(input.end, input.allDay)}::timestamptz,
-        ${input.timeZone}::text, ${input.allDay}::boolean, ${input.recurrence ?? null}::text, ${input.workItemType}::text, ${input.workItemId ?? null}::text, ${actorUserId}::uuid,
+        ${input.timeZone}::text, ${input.allDay}::boolean, ${input.recurrence ?? null}::text, ${input.workItemType}::text, ${input.workItemId ?? null}::text,
+        ${links.clientId}::uuid, ${links.contactId}::uuid, ${actorUserId}::uuid,
         ${occurrenceOf?.seriesId ?? null}::uuid, ${occurrenceOf?.originalStart ?? null}::timestamptz, ${occurrenceOf?.allDay ?? null}::boolean
-      from assignable where ok
+      from assignable, linkable where assignable.ok and linkable.ok
       returning *
     ), assignees as (
       insert into schedule_entry_assignees (tenant_id, schedule_entry_id, user_id)
@@ -176,6 +223,7 @@ export async function insertEntry(trx: Db, tenantId: string, actorUserId: string
         'seriesEntryId', e.series_entry_id, 'originalStart', case when e.original_start is null then null else ${apiInstantSql(original)} end,
         'excludedStarts', '[]'::jsonb,
         'workItemType', e.work_item_type, 'workItemId', e.work_item_id,
+        'clientId', e.client_id, 'contactId', e.contact_id,
         'assigneeIds', to_jsonb(array(select u from unnest(${assigneeIds}::uuid[]) u order by u)),
         'version', e.version,
         'createdAt', ${apiInstantSql(utcText(sql.ref('e.created_at')))}, 'updatedAt', ${apiInstantSql(utcText(sql.ref('e.updated_at')))}
@@ -187,11 +235,14 @@ export async function insertEntry(trx: Db, tenantId: string, actorUserId: string
         jsonb_build_object('entry', entry, 'previousAssigneeIds', '[]'::jsonb, 'actorUserId', ${actorUserId}::uuid)
       from formatted
     )
-    select entry from formatted`.execute(trx);
+    select entry from formatted`
+    .execute(trx)
+    .catch(rethrowLinkGone);
   if (rows.length === 0) {
     await assertAssignable(trx, tenantId, assigneeIds);
-    // Every assignee was refused a moment ago and is assignable now: a concurrent change.
-    throw BadRequest.field('assigneeIds', 'an assignee changed while the entry was saved; try again');
+    await assertLinkable(trx, tenantId, links);
+    // Everything refused a moment ago is accepted now: a concurrent change.
+    throw new Conflict('An assignee, the client or the contact changed while the entry was saved. Try again.');
   }
   return rows[0].entry;
 }
