@@ -27,6 +27,7 @@ import { settingsRoutes } from './routes/settings.js';
 import { clientRoutes } from './routes/clients.js';
 import { contactRoutes } from './routes/contacts.js';
 import { scheduleEntryRoutes } from './routes/schedule-entries.js';
+import { scheduleSeriesRoutes } from './routes/schedule-series.js';
 import { scheduleSettingsRoutes } from './routes/schedule-settings.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { notificationCenter } from './services/notifications.js';
@@ -183,6 +184,7 @@ async function core(app: FastifyInstance, options: CoreOptions) {
   await app.register(clientRoutes);
   await app.register(contactRoutes);
   await app.register(scheduleEntryRoutes);
+  await app.register(scheduleSeriesRoutes);
   await app.register(scheduleSettingsRoutes);
   await app.register(notificationRoutes);
   await app.register(integrationHealthRoutes);
