@@ -36,7 +36,7 @@ export { createScheduleEntry, getScheduleEntry, listScheduleEntries, updateSched
 export { createScheduleEntries, findScheduleEntries, updateScheduleEntries, type EntryTimesPatch } from './services/schedule-entries-bulk.js';
 export { cancelOccurrence, findOccurrenceOverride, listOccurrenceOverrides, overrideOccurrence, type OccurrenceFields } from './services/series-exceptions.js';
 export { isOccurrenceStart, occurrenceStarts } from './services/recurrence-expansion.js';
-export type { ScheduleEntry } from './schemas/schedule-entries.js';
+export { scheduleEntryListQuery, type ScheduleEntry } from './schemas/schedule-entries.js';
 export { normalizeRecurrence, recurrenceProblem, supportedRecurrence, RECURRENCE_SUBSET } from './services/recurrence-subset.js';
 export {
   notify,

@@ -10,6 +10,7 @@ import { completeConnect, ConnectRefused, startConnect } from '../services/conne
 import { disconnectProvider } from '../services/disconnect.js';
 import { createProvider, findProvider, getProvider, listProviders, updateProvider, withPush, type CalendarProvider, type Viewer } from '../services/providers.js';
 import { getSettings, googleApp, updateSettings } from '../services/settings.js';
+import { entrySyncQuery, listEntrySync } from '../services/entry-sync.js';
 import { enqueueSync, reconnectKey } from '../services/calendar-jobs.js';
 import type { CalendarDeps } from '../plugin.js';
 
@@ -133,6 +134,12 @@ export function calendarHandlers(app: FastifyInstance, deps: CalendarDeps, webho
       }
       await app.db.transaction().execute((trx) => updateSettings(trx, app.secrets, user, input));
       return getSettings(app.db, app.secrets, user.tenantId, app.coreOptions.publicUrl);
+    },
+    // Whoever may read the schedule sees how its entries stand in the technicians' calendars.
+    entrySync: async (request, reply) => {
+      const who = await viewer(request, reply);
+      const { from, to } = parse(entrySyncQuery, request.query, 'query');
+      return { items: await listEntrySync(app.db, who.tenantId, { from: from!, to: to! }) };
     },
   };
 }

@@ -19,6 +19,7 @@ export const CALENDAR_HANDLERS = [
   'resolveConflict',
   'getSettings',
   'updateSettings',
+  'entrySync',
   'notFound',
 ] as const;
 export type CalendarHandler = (typeof CALENDAR_HANDLERS)[number];
@@ -46,6 +47,7 @@ export const CALENDAR_ROUTES: StableRoute<CalendarHandler>[] = [
   { method: 'POST', url: '/api/calendar/conflicts/:id/resolve', handler: 'resolveConflict' },
   { method: 'GET', url: '/api/calendar/settings', handler: 'getSettings' },
   { method: 'PUT', url: '/api/calendar/settings', handler: 'updateSettings' },
+  { method: 'GET', url: '/api/calendar/entry-sync', handler: 'entrySync' },
   // Anything else under /api/calendar is still a calendar URL: CE says "enterprise only", EE 404s.
   { method: ALL_METHODS, url: '/api/calendar/*', handler: 'notFound' },
 ];
