@@ -32,9 +32,9 @@ if (browser) {
     await page.waitForSelector(`#schedule-entry-${series.id}-${day(1)}`);
 
     await page.click(`#schedule-entry-${series.id}-${day(1)}`);
-    t.ok(await page.isChecked('#entry-scope-occurrence'), 'this occurrence is the default');
     await page.fill('#entry-form-title', 'Standup (moved)');
     await page.click('#entry-form-submit');
+    await page.click('#scope-one');
     await page.waitForSelector('#entry-form', { state: 'hidden' });
     const changed = page.locator('.schedule-entry', { hasText: 'Standup (moved)' });
     await changed.waitFor();
@@ -43,6 +43,7 @@ if (browser) {
 
     await page.click(`#schedule-entry-${series.id}-${day(2)}`);
     await page.click('#entry-form-delete');
+    await page.click('#scope-one');
     await page.click('#entry-delete-confirm');
     await page.waitForSelector(`#schedule-entry-${series.id}-${day(2)}`, { state: 'detached' });
     t.equal(await page.locator(`[id^="schedule-entry-${series.id}"]`).count(), 5, 'the other five occurrences stay');

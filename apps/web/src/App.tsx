@@ -24,6 +24,7 @@ import { CalendarSettingsPanel } from './features/calendar/components/CalendarSe
 import { NotificationsBell } from './features/notifications/components/NotificationsBell.tsx';
 import { UsersPanel } from './features/users/components/UsersPanel.tsx';
 import { FeatureFlagsPanel } from './features/settings/FeatureFlagsPanel.tsx';
+import { WorkingHoursPanel } from './features/settings/WorkingHoursPanel.tsx';
 
 export function App() {
   const queryClient = useQueryClient();
@@ -87,6 +88,7 @@ function Page(props: { user: SessionUser; edition: EditionInfo }) {
       <SettingsPage
         edition={props.edition}
         users={<UsersPanel canEdit={canEdit} currentUserId={props.user.id} />}
+        schedule={<WorkingHoursPanel canEdit={canEdit} />}
         flags={<FeatureFlagsPanel canEdit={canEdit} />}
         providers={providers}
         calendar={<CalendarSettingsPanel canEdit={canEdit} />}

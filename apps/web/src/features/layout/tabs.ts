@@ -8,6 +8,7 @@ export function pickValid(requested: string | null, valid: string[]): { value: s
 export const TITLES: Record<string, string> = {
   users: 'Users',
   flags: 'Feature flags',
+  schedule: 'Schedule',
   providers: 'Providers',
   calendar: 'Calendar',
   entra: 'Microsoft Entra',

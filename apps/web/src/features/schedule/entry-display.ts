@@ -51,13 +51,6 @@ export function formatWhen(entry: ScheduleEntry, occurrence: Occurrence, day?: s
   return (sameDay ? formats.time : formats.dateTime).formatRange(start, end);
 }
 
-/** The entry's times in its own zone, when that zone shows a different clock than the browser's. */
-export function formatInEntryZone(entry: ScheduleEntry, occurrence: Occurrence): string | null {
-  if (entry.allDay || entry.timeZone === browserTimeZone()) return null;
-  const own = formatWhen(entry, occurrence, undefined, entry.timeZone);
-  return own === formatWhen(entry, occurrence) ? null : `${own} (${entry.timeZone.replaceAll('_', ' ')})`;
-}
-
 /** "Alex Tech, Sam Tech"; people not (yet) known by name are counted. */
 export function assigneeNames(ids: string[], usersById: Map<string, ScheduleUser>): string {
   const names = ids

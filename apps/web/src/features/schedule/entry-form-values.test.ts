@@ -16,6 +16,8 @@ const stored = (over: Partial<ScheduleEntry>): ScheduleEntry => ({
   excludedStarts: [],
   workItemType: 'ad_hoc',
   workItemId: null,
+  clientId: null,
+  contactId: null,
   assigneeIds: ['u1'],
   version: 3,
   createdAt: '2026-03-01T00:00:00.000Z',
@@ -31,6 +33,8 @@ t.test('a timed entry is sent as wall times in the chosen zone with that zone’
     timeZone: 'America/New_York',
     recurrence: null,
     assigneeIds: ['u1'],
+    clientId: null,
+    contactId: null,
     allDay: false,
     start: '2026-07-01T09:00:00-04:00',
     end: '2026-07-01T10:30:00-04:00',
@@ -80,6 +84,20 @@ t.test('a stored rule is kept unless the user picks another option', async (t) =
   const weekly = stored({ recurrence: 'FREQ=WEEKLY' });
   t.equal(entryValues(weekly).recurrence, 'weekly');
   t.same(entryPatch(entryValues(weekly), weekly), { expectedVersion: 3 });
+});
+
+t.test('the client and contact are sent, changed and cleared together', async (t) => {
+  const v = { ...newEntryValues('2026-07-01', 'UTC'), title: 'Visit', clientId: 'c1', contactId: 'p1' };
+  t.same([entryInput(v).clientId, entryInput(v).contactId], ['c1', 'p1']);
+  t.same([entryInput({ ...v, clientId: null }).clientId, entryInput({ ...v, clientId: null }).contactId], [null, null], 'no client, no contact');
+  const entry = stored({ clientId: 'c1', contactId: 'p1' });
+  const loaded = entryValues(entry);
+  t.same([loaded.clientId, loaded.contactId], ['c1', 'p1']);
+  t.same(entryPatch(loaded, entry), { expectedVersion: 3 }, 'unchanged links are not sent');
+  t.same(entryPatch({ ...loaded, contactId: 'p2' }, entry), { expectedVersion: 3, contactId: 'p2' });
+  t.same(entryPatch({ ...loaded, clientId: 'c2', contactId: null }, entry), { expectedVersion: 3, clientId: 'c2', contactId: null });
+  t.same(entryPatch({ ...loaded, clientId: null }, entry), { expectedVersion: 3, clientId: null, contactId: null });
+  t.same(formErrorsOf({ contactId: 'is a contact of another client' }, false).errors, { contactId: 'Is a contact of another client' });
 });
 
 t.test('server field errors land on the matching inputs', async (t) => {

@@ -24,9 +24,24 @@ export interface EntryFormValues {
   /** The stored rule of the entry being edited; kept as is unless the user picks another option. */
   loadedRule: string | null;
   assigneeIds: string[];
+  /** The client the work is for, and optionally one of its contacts (null: none). */
+  clientId: string | null;
+  contactId: string | null;
 }
 
-export type EntryFormField = 'title' | 'notes' | 'date' | 'startTime' | 'endTime' | 'startDate' | 'endDate' | 'timeZone' | 'recurrence' | 'assigneeIds';
+export type EntryFormField =
+  | 'title'
+  | 'notes'
+  | 'date'
+  | 'startTime'
+  | 'endTime'
+  | 'startDate'
+  | 'endDate'
+  | 'timeZone'
+  | 'recurrence'
+  | 'clientId'
+  | 'contactId'
+  | 'assigneeIds';
 export type EntryFormErrors = Partial<Record<EntryFormField, string>>;
 
 export function newEntryValues(date: string, timeZone: string): EntryFormValues {
@@ -44,11 +59,21 @@ export function newEntryValues(date: string, timeZone: string): EntryFormValues 
     recurrence: 'none',
     loadedRule: null,
     assigneeIds: [],
+    clientId: null,
+    contactId: null,
   };
 }
 
 export function entryValues(entry: ScheduleEntry): EntryFormValues {
-  const base = { title: entry.title, notes: entry.notes ?? '', timeZone: entry.timeZone, loadedRule: entry.recurrence, assigneeIds: [...entry.assigneeIds] };
+  const base = {
+    title: entry.title,
+    notes: entry.notes ?? '',
+    timeZone: entry.timeZone,
+    loadedRule: entry.recurrence,
+    assigneeIds: [...entry.assigneeIds],
+    clientId: entry.clientId,
+    contactId: entry.contactId,
+  };
   if (entry.allDay) {
     const lastDay = addDays(entry.end, -1);
     return {
@@ -125,7 +150,15 @@ export function entryInput(v: EntryFormValues): CreateScheduleEntryInput {
   const firstDay = firstDayOf(v);
   const recurrence =
     v.recurrence === 'custom' || (v.loadedRule && presetOf(v.loadedRule, firstDay) === v.recurrence) ? v.loadedRule : ruleForPreset(v.recurrence, firstDay);
-  const common = { title: v.title.trim(), notes: v.notes.trim() || null, timeZone: v.timeZone, recurrence, assigneeIds: v.assigneeIds };
+  const common = {
+    title: v.title.trim(),
+    notes: v.notes.trim() || null,
+    timeZone: v.timeZone,
+    recurrence,
+    assigneeIds: v.assigneeIds,
+    clientId: v.clientId,
+    contactId: v.clientId ? v.contactId : null,
+  };
   if (v.allDay) return { ...common, allDay: true, start: v.startDate, end: addDays(v.endDate, 1) };
   const range = timedRange(v)!;
   return { ...common, allDay: false, start: isoWithOffset(range.start, v.timeZone), end: isoWithOffset(range.end, v.timeZone) };
@@ -146,6 +179,8 @@ export function entryPatch(v: EntryFormValues, entry: ScheduleEntry): UpdateSche
   }
   if ((next.recurrence ?? null) !== entry.recurrence) patch.recurrence = next.recurrence ?? null;
   if (!sameSet(next.assigneeIds, entry.assigneeIds)) patch.assigneeIds = next.assigneeIds;
+  if ((next.clientId ?? null) !== entry.clientId) patch.clientId = next.clientId ?? null;
+  if ((next.contactId ?? null) !== entry.contactId) patch.contactId = next.contactId ?? null;
   return patch;
 }
 
@@ -162,6 +197,8 @@ export function formErrorsOf(fieldErrors: Record<string, string>, allDay: boolea
       end: allDay ? 'endDate' : 'endTime',
       timeZone: 'timeZone',
       recurrence: 'recurrence',
+      clientId: 'clientId',
+      contactId: 'contactId',
       assigneeIds: 'assigneeIds',
     }[name] as EntryFormField | undefined;
     if (target) errors[target] = errors[target] ? `${errors[target]} ${message}` : capitalize(message);

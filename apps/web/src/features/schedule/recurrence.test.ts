@@ -16,6 +16,8 @@ const entry = (over: Partial<ScheduleEntry>): ScheduleEntry => ({
   excludedStarts: [],
   workItemType: 'ad_hoc',
   workItemId: null,
+  clientId: null,
+  contactId: null,
   assigneeIds: [],
   version: 1,
   createdAt: '2026-03-01T00:00:00.000Z',

@@ -1,5 +1,5 @@
-// Settings: the integration categories this edition offers (from GET /api/edition only), Users
-// and Feature flags.
+// Settings: the integration categories this edition offers (from GET /api/edition only), Users,
+// Schedule and Feature flags.
 import { useEffect, type ReactNode } from 'react';
 import { navigate, useLocation } from '../../lib/router.tsx';
 import type { EditionInfo } from '../../lib/session.ts';
@@ -8,11 +8,19 @@ import { pickValid, TITLES } from '../layout/tabs.ts';
 export function settingsCategories(edition: EditionInfo): string[] {
   // The Entra card is also behind its feature flag, which the edition payload carries.
   const integrations = edition.settingsCategories.filter((c) => c !== 'entra' || edition.featureFlags['entra-integration-ui']);
-  return [...integrations, 'users', 'flags'];
+  return [...integrations, 'users', 'schedule', 'flags'];
 }
 
 /** `providers` is the Providers category's content, placed by the app (features do not import each other). */
-export function SettingsPage(props: { edition: EditionInfo; users: ReactNode; flags: ReactNode; providers: ReactNode; calendar: ReactNode; entra?: ReactNode }) {
+export function SettingsPage(props: {
+  edition: EditionInfo;
+  users: ReactNode;
+  schedule: ReactNode;
+  flags: ReactNode;
+  providers: ReactNode;
+  calendar: ReactNode;
+  entra?: ReactNode;
+}) {
   const { search } = useLocation();
   const categories = settingsCategories(props.edition);
   const { value: category, fellBack } = pickValid(search.get('category'), categories);
@@ -40,6 +48,7 @@ export function SettingsPage(props: { edition: EditionInfo; users: ReactNode; fl
       </div>
       <div role="tabpanel" id={`settings-panel-${category}`} aria-labelledby={`settings-category-${category}`} className="card">
         {category === 'users' && props.users}
+        {category === 'schedule' && props.schedule}
         {category === 'providers' && props.providers}
         {category === 'flags' && props.flags}
         {category === 'calendar' && props.calendar}

@@ -1,4 +1,4 @@
-// /clients/:id: one client, its email domains, edit and delete, and its contacts.
+// /clients/:id: one client, its email domains, edit and delete, its contacts and upcoming schedule.
 import { useState, type ReactNode } from 'react';
 import { ConfirmDialog } from '../../../components/Dialog.tsx';
 import { ErrorState, Loading } from '../../../components/states.tsx';
@@ -9,6 +9,7 @@ import { isClientNotFound, useClient } from '../api/get-client.ts';
 import { useClientContactCount } from '../api/get-client-contact-count.ts';
 import type { Client } from '../api/types.ts';
 import { EditClientDialog } from './ClientFormDialog.tsx';
+import { ClientUpcomingSchedule } from './ClientUpcomingSchedule.tsx';
 
 /** `contacts` renders the client's contacts section (the app passes the contacts feature's); `actions` more client actions (e.g. Entra sync). */
 export function ClientDetailPage({ id, contacts, actions }: { id: string; contacts: (client: Client) => ReactNode; actions?: (client: Client) => ReactNode }) {
@@ -87,6 +88,7 @@ function ClientDetail({ client, contacts, actions }: { client: Client; contacts:
 
       {actions?.(client)}
       {contacts(client)}
+      <ClientUpcomingSchedule clientId={client.id} />
 
       <EditClientDialog open={editing} client={client} onClose={() => setEditing(false)} />
       <ConfirmDialog

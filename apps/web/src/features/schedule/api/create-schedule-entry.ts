@@ -16,6 +16,9 @@ export interface CreateScheduleEntryInput {
   allDay: boolean;
   recurrence?: string | null;
   workItemType?: WorkItemType;
+  /** null unlinks; the contact must be one of the client's contacts. */
+  clientId?: string | null;
+  contactId?: string | null;
   assigneeIds: string[];
 }
 

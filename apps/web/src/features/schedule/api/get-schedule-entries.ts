@@ -1,4 +1,5 @@
-// GET /api/schedule-entries for a window: single entries overlapping it and series recurring into it.
+// GET /api/schedule-entries for a window: single entries overlapping it and series recurring into it,
+// every page of them (the API returns at most 500 per request; a busy week has more).
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 import { request } from '../../../lib/api.ts';
 import { scheduleKeys, type ScheduleEntryFilters } from './keys.ts';
@@ -9,13 +10,25 @@ export interface ScheduleEntryPage {
   total: number;
 }
 
-/** The most one request returns; a week with more shows a notice instead of paging. */
+/** The most one request returns. */
 export const SCHEDULE_PAGE_LIMIT = 500;
 
-export function getScheduleEntries(filters: ScheduleEntryFilters): Promise<ScheduleEntryPage> {
-  const params = new URLSearchParams({ from: filters.from, to: filters.to, limit: String(SCHEDULE_PAGE_LIMIT) });
+function getPage(filters: ScheduleEntryFilters, offset: number): Promise<ScheduleEntryPage> {
+  const params = new URLSearchParams({ from: filters.from, to: filters.to, limit: String(SCHEDULE_PAGE_LIMIT), offset: String(offset) });
   if (filters.assigneeId) params.set('assigneeId', filters.assigneeId);
   return request<ScheduleEntryPage>('GET', `/api/schedule-entries?${params}`);
+}
+
+/** The first page says how many there are; the others are fetched at once, side by side. */
+export async function getScheduleEntries(filters: ScheduleEntryFilters): Promise<ScheduleEntryPage> {
+  const first = await getPage(filters, 0);
+  if (first.total <= SCHEDULE_PAGE_LIMIT) return first;
+  const offsets = Array.from({ length: Math.ceil(first.total / SCHEDULE_PAGE_LIMIT) - 1 }, (_, i) => (i + 1) * SCHEDULE_PAGE_LIMIT);
+  const rest = await Promise.all(offsets.map((offset) => getPage(filters, offset)));
+  // An entry saved between two requests can shift into the next page: keep each entry once.
+  const byId = new Map<string, ScheduleEntry>();
+  for (const page of [first, ...rest]) for (const entry of page.items) byId.set(entry.id, entry);
+  return { items: [...byId.values()], total: byId.size };
 }
 
 export const scheduleEntriesQuery = (filters: ScheduleEntryFilters) =>
@@ -25,6 +38,6 @@ export const scheduleEntriesQuery = (filters: ScheduleEntryFilters) =>
     staleTime: 30_000,
   });
 
-/** Keeps the previous week on screen while the next one loads, so paging does not flash. */
+/** Keeps the previous period on screen while the next one loads, so paging does not flash. */
 export const useScheduleEntries = (filters: ScheduleEntryFilters) =>
   useQuery({ ...scheduleEntriesQuery(filters), placeholderData: keepPreviousData });

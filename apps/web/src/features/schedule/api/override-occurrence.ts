@@ -1,9 +1,7 @@
 // PUT /api/schedule-entries/:id/occurrences/:originalStart: change one occurrence of a series. The
 // first change creates the changed occurrence; later ones (with its version) update it.
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { request } from '../../../lib/api.ts';
 import type { CreateScheduleEntryInput } from './create-schedule-entry.ts';
-import { scheduleKeys } from './keys.ts';
 import type { ScheduleEntry } from './schedule-entry.ts';
 
 export type OccurrenceChange = Partial<Omit<CreateScheduleEntryInput, 'recurrence' | 'workItemType' | 'workItemId'>> & { expectedVersion?: number };
@@ -13,14 +11,3 @@ export const occurrencePath = (seriesId: string, originalStart: string) =>
 
 export const overrideOccurrence = ({ seriesId, originalStart, change }: { seriesId: string; originalStart: string; change: OccurrenceChange }) =>
   request<ScheduleEntry>('PUT', occurrencePath(seriesId, originalStart), change);
-
-export function useOverrideOccurrence() {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: overrideOccurrence,
-    onSuccess: (entry) => {
-      queryClient.setQueryData(scheduleKeys.detail(entry.id), entry);
-      return queryClient.invalidateQueries({ queryKey: scheduleKeys.all });
-    },
-  });
-}

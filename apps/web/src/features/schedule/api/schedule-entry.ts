@@ -19,6 +19,9 @@ export interface ScheduleEntry {
   excludedStarts: string[];
   workItemType: string;
   workItemId: string | null;
+  /** The client the work is for, and optionally one of that client's contacts. */
+  clientId: string | null;
+  contactId: string | null;
   assigneeIds: string[];
   version: number;
   createdAt: string;

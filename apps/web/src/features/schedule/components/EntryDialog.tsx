@@ -1,45 +1,101 @@
-// The create/edit dialog and, for an existing entry, the delete confirmation. An occurrence of a
-// series opens with a choice: change or delete this occurrence only, or the whole series.
+// The create/edit dialog and, for an existing entry, the delete confirmation. Saving or deleting an
+// occurrence of a series first asks which occurrences: this one, this and following, or all. A
+// series saved with a start its rule skips is pointed out after saving.
 import { useState } from 'react';
-import { useQueryClient, type UseQueryResult } from '@tanstack/react-query';
+import { useQuery, useQueryClient, type UseQueryResult } from '@tanstack/react-query';
 import { ConfirmDialog, Dialog } from '../../../components/Dialog.tsx';
 import { ApiError, messageOf } from '../../../lib/api.ts';
-import { useCancelOccurrence } from '../api/cancel-occurrence.ts';
+import { useChangeOccurrence } from '../api/change-occurrence.ts';
+import { useDeleteOccurrence } from '../api/delete-occurrence.ts';
 import { useDeleteScheduleEntry } from '../api/delete-schedule-entry.ts';
+import { scheduleEntryQuery } from '../api/get-schedule-entry.ts';
 import type { ScheduleUser } from '../api/get-users.ts';
 import { scheduleKeys } from '../api/keys.ts';
 import type { ScheduleEntry } from '../api/schedule-entry.ts';
 import { formatLongDate } from '../entry-display.ts';
-import type { Occurrence } from '../recurrence.ts';
+import { entryPatch, entryValues, type EntryFormValues } from '../entry-form-values.ts';
+import { firstOccurrenceOffStart } from '../first-occurrence.ts';
+import { describeRule, type Occurrence } from '../recurrence.ts';
 import { browserTimeZone, dateKeyAt } from '../zoned-time.ts';
 import { EntryForm } from './EntryForm.tsx';
+import { useScopePrompt, type EditScope } from './ScopeDialog.tsx';
 
 export type EntryDialogTarget = { mode: 'create'; date: string } | { mode: 'edit'; entry: ScheduleEntry; occurrence?: Occurrence };
 
-type Scope = 'occurrence' | 'series';
+/** An occurrence being edited: its series (or its override) and the start it has by the rule. */
+interface OccurrenceTarget {
+  entry: ScheduleEntry;
+  originalStart: string;
+  /** What the form shows: the series at the occurrence's times, or the override itself. */
+  shown: ScheduleEntry;
+}
+
+function occurrenceTarget(target: EntryDialogTarget | null, entry: ScheduleEntry | null): OccurrenceTarget | null {
+  if (target?.mode !== 'edit' || !entry) return null;
+  const { occurrence } = target;
+  if (entry.recurrence && occurrence) return { entry, originalStart: occurrence.start, shown: { ...entry, start: occurrence.start, end: occurrence.end } };
+  if (entry.seriesEntryId && entry.originalStart) return { entry, originalStart: entry.originalStart, shown: entry };
+  return null;
+}
+
+/** The day a start falls on, in the entry's own zone (the one its rule repeats in) unless told. */
+const dayOf = (entry: ScheduleEntry, start: string, timeZone = entry.timeZone) => (entry.allDay ? start : dateKeyAt(Date.parse(start), timeZone));
 
 export function EntryDialog(props: { target: EntryDialogTarget | null; users: UseQueryResult<{ items: ScheduleUser[] }>; onClose: () => void }) {
   const queryClient = useQueryClient();
+  const scopePrompt = useScopePrompt();
   const [confirming, setConfirming] = useState(false);
-  const [scope, setScope] = useState<Scope>('occurrence');
+  const [deleteScope, setDeleteScope] = useState<EditScope | null>(null);
+  const [offRule, setOffRule] = useState<{ series: ScheduleEntry; first: Occurrence } | null>(null);
   const remove = useDeleteScheduleEntry();
-  const cancel = useCancelOccurrence();
-  const entry = props.target?.mode === 'edit' ? props.target.entry : null;
-  // An occurrence of a series opened from the schedule: its original start names it to the API.
-  const occurrence = props.target?.mode === 'edit' && entry?.recurrence ? (props.target.occurrence ?? null) : null;
-  const onlyThis = occurrence !== null && scope === 'occurrence';
-  const occurrenceDay = occurrence && (entry!.allDay ? occurrence.start : dateKeyAt(Date.parse(occurrence.start), browserTimeZone()));
-  const removing = onlyThis ? cancel : remove;
+  const removeOccurrence = useDeleteOccurrence();
+  const changeOccurrence = useChangeOccurrence();
+  const opened = props.target?.mode === 'edit' ? props.target.entry : null;
+  // "Load their version" after a 409 fetches the entry into the cache: the occurrence is then shown
+  // anew from it (the form alone would show the series' first occurrence).
+  const latest = useQuery({ ...scheduleEntryQuery(opened?.id ?? ''), enabled: false });
+  const entry = opened && latest.data && latest.data.version > opened.version ? latest.data : opened;
+  const occurrence = occurrenceTarget(props.target, entry);
+  const occurrenceDay = occurrence && dayOf(occurrence.shown, occurrence.shown.start, browserTimeZone());
+  const removing = occurrence ? removeOccurrence : remove;
 
   const closeConfirm = () => {
     setConfirming(false);
+    setDeleteScope(null);
     remove.reset();
-    cancel.reset();
+    removeOccurrence.reset();
   };
   const close = () => {
     closeConfirm();
-    setScope('occurrence');
     props.onClose();
+  };
+  const onSaved = (saved?: ScheduleEntry) => {
+    close();
+    const first = saved && firstOccurrenceOffStart(saved);
+    if (first) setOffRule({ series: saved, first });
+  };
+
+  const saveOccurrence = async (values: EntryFormValues): Promise<ScheduleEntry | null> => {
+    const { entry: base, originalStart, shown } = occurrence!;
+    const { expectedVersion: _, recurrence, ...changes } = entryPatch(values, shown);
+    if (recurrence === undefined && Object.keys(changes).length === 0) return base; // nothing changed: nothing to ask
+    // Moving the occurrence to another weekday carries "Weekly on <day>" along; only another choice is a new rule.
+    const newRule = recurrence !== undefined && values.recurrence !== entryValues(shown).recurrence;
+    const allDayChanged = changes.allDay !== undefined && changes.allDay !== shown.allDay;
+    // One occurrence cannot repeat; the whole series cannot move by an all-day switch of one occurrence.
+    const scopes = (['one', 'following', 'all'] as const).filter((scope) => !(newRule && scope === 'one') && !(allDayChanged && scope === 'all'));
+    const scope = await scopePrompt.ask({ title: 'Save changes to a repeating entry', action: 'edit', scopes });
+    if (!scope) return null;
+    return changeOccurrence.mutateAsync({ entry: base, occurrenceStart: originalStart, scope, changes: { ...changes, ...(newRule ? { recurrence } : {}) } });
+  };
+
+  const onDelete = async () => {
+    if (occurrence) {
+      const scope = await scopePrompt.ask({ title: 'Delete from a repeating entry', action: 'delete' });
+      if (!scope) return;
+      setDeleteScope(scope);
+    }
+    setConfirming(true);
   };
   const onDeleteError = (err: Error) => {
     // Someone else deleted it first: the outcome the user asked for.
@@ -50,65 +106,66 @@ export function EntryDialog(props: { target: EntryDialogTarget | null; users: Us
   };
   const confirmDelete = () => {
     if (!entry) return;
-    if (onlyThis) cancel.mutate({ seriesId: entry.id, originalStart: occurrence.start }, { onSuccess: close, onError: onDeleteError });
-    else remove.mutate(entry.id, { onSuccess: close, onError: onDeleteError });
+    if (occurrence && deleteScope) {
+      removeOccurrence.mutate({ entry: occurrence.entry, occurrenceStart: occurrence.originalStart, scope: deleteScope }, { onSuccess: close, onError: onDeleteError });
+    } else remove.mutate(entry.id, { onSuccess: close, onError: onDeleteError });
   };
 
+  const title = entry?.title ?? '';
   let deleteMessage;
-  if (onlyThis) deleteMessage = <>Only the occurrence of “{entry!.title}” on {formatLongDate(occurrenceDay!)} is removed; the rest of the series stays.</>;
-  else if (entry?.recurrence)
+  if (deleteScope === 'one') deleteMessage = <>Only the occurrence of “{title}” on {formatLongDate(occurrenceDay!)} is removed; the rest of the series stays.</>;
+  else if (deleteScope === 'following') deleteMessage = <>The occurrence of “{title}” on {formatLongDate(occurrenceDay!)} and every later one are removed; earlier ones stay.</>;
+  else if (deleteScope === 'all' || entry?.recurrence)
     deleteMessage = (
       <>
-        “{entry.title}” repeats: deleting it removes <strong>every occurrence</strong>.
+        “{title}” repeats: deleting it removes <strong>every occurrence</strong>.
       </>
     );
-  else if (entry?.seriesEntryId) deleteMessage = <>This changed occurrence of “{entry.title}” is removed; the rest of the series stays.</>;
-  else deleteMessage = <>“{entry?.title}” will be removed from the schedule.</>;
+  else deleteMessage = <>“{title}” will be removed from the schedule.</>;
+  const confirmLabel = { one: 'Delete this occurrence', following: 'Delete these occurrences', all: 'Delete every occurrence' }[deleteScope ?? 'all'];
 
   return (
     <>
-      <Dialog id="entry-form" title={entry ? (onlyThis ? 'Edit this occurrence' : 'Edit entry') : 'New entry'} open={props.target !== null} onClose={close}>
-        {occurrence && <ScopeChoice scope={scope} day={occurrenceDay!} onChange={setScope} />}
+      <Dialog id="entry-form" title={entry ? (occurrence ? 'Edit occurrence' : 'Edit entry') : 'New entry'} open={props.target !== null} onClose={close}>
+        {occurrence && <p className="entry-scope">Repeating entry, occurrence of {formatLongDate(occurrenceDay!)}. Saving or deleting asks which occurrences it applies to.</p>}
         {props.target && (
           <EntryForm
-            key={entry ? `${entry.id}-${entry.version}-${onlyThis}` : 'new'}
-            // This occurrence alone: the form starts from the occurrence's times, without a rule.
-            target={onlyThis ? { mode: 'edit', entry: { ...entry!, start: occurrence.start, end: occurrence.end, recurrence: null } } : props.target}
-            occurrenceOf={onlyThis ? { seriesId: entry!.id, originalStart: occurrence.start } : undefined}
+            key={entry ? `${entry.id}-${entry.version}-${occurrence?.originalStart ?? ''}` : 'new'}
+            target={occurrence ? { mode: 'edit', entry: occurrence.shown } : props.target}
+            saveOccurrence={occurrence ? saveOccurrence : undefined}
             users={props.users}
-            onSaved={close}
+            onSaved={onSaved}
             onCancel={close}
-            onDelete={() => setConfirming(true)}
+            onDelete={() => void onDelete()}
           />
         )}
       </Dialog>
+      {scopePrompt.element}
       <ConfirmDialog
         id="entry-delete"
-        title={onlyThis ? 'Delete this occurrence?' : 'Delete entry?'}
+        title={deleteScope === 'one' ? 'Delete this occurrence?' : deleteScope === 'following' ? 'Delete this and following?' : 'Delete entry?'}
         message={deleteMessage}
-        confirmLabel={onlyThis ? 'Delete this occurrence' : 'Delete'}
+        confirmLabel={occurrence || entry?.recurrence ? confirmLabel : 'Delete'}
         open={confirming && entry !== null}
         pending={removing.isPending}
         error={removing.isError ? messageOf(removing.error) : null}
         onConfirm={confirmDelete}
         onClose={closeConfirm}
       />
+      <Dialog id="entry-rule-notice" title="Its first occurrence is later" open={offRule !== null} onClose={() => setOffRule(null)}>
+        {offRule && (
+          <p>
+            “{offRule.series.title}” starts on {formatLongDate(dayOf(offRule.series, offRule.series.start))}, a day its rule ({describeRule(offRule.series.recurrence!)})
+            skips, so it first happens on <strong>{formatLongDate(dayOf(offRule.series, offRule.first.start))}</strong>. If that is not what you meant, edit its date or
+            its rule.
+          </p>
+        )}
+        <div className="actions">
+          <button id="entry-rule-notice-ok" type="button" className="primary" onClick={() => setOffRule(null)}>
+            OK
+          </button>
+        </div>
+      </Dialog>
     </>
-  );
-}
-
-function ScopeChoice(props: { scope: Scope; day: string; onChange: (scope: Scope) => void }) {
-  return (
-    <fieldset className="entry-scope">
-      <legend>This entry repeats. Change or delete:</legend>
-      <div className="entry-form-check">
-        <input id="entry-scope-occurrence" type="radio" name="entry-scope" checked={props.scope === 'occurrence'} onChange={() => props.onChange('occurrence')} />
-        <label htmlFor="entry-scope-occurrence">This occurrence ({formatLongDate(props.day)})</label>
-      </div>
-      <div className="entry-form-check">
-        <input id="entry-scope-series" type="radio" name="entry-scope" checked={props.scope === 'series'} onChange={() => props.onChange('series')} />
-        <label htmlFor="entry-scope-series">The whole series</label>
-      </div>
-    </fieldset>
   );
 }

@@ -1,11 +1,11 @@
-// The entry form: title, when (timed in a chosen zone, or all-day), repeat, assignees and notes.
+// The entry form: title, when (timed in a chosen zone, or all-day), repeat, client and contact,
+// assignees and notes.
 // Problems show next to their fields; a 409 offers to load the entry as someone else saved it.
 import { useState, type FormEvent } from 'react';
 import { useQueryClient, type UseQueryResult } from '@tanstack/react-query';
 import { Field } from '../../../components/states.tsx';
 import { ApiError, messageOf } from '../../../lib/api.ts';
 import { useCreateScheduleEntry } from '../api/create-schedule-entry.ts';
-import { useOverrideOccurrence } from '../api/override-occurrence.ts';
 import { scheduleEntryQuery } from '../api/get-schedule-entry.ts';
 import type { ScheduleUser } from '../api/get-users.ts';
 import { scheduleKeys } from '../api/keys.ts';
@@ -28,6 +28,7 @@ import {
 import { describeRule, presetOf, type RecurrencePreset } from '../recurrence.ts';
 import { addDays, browserTimeZone, dayNumberOf, parseDateKey } from '../zoned-time.ts';
 import { AssigneePicker } from './AssigneePicker.tsx';
+import { EntryClientFields } from './EntryClientFields.tsx';
 import type { EntryDialogTarget } from './EntryDialog.tsx';
 
 const INPUT_IDS: Record<EntryFormField, string> = {
@@ -40,6 +41,8 @@ const INPUT_IDS: Record<EntryFormField, string> = {
   endDate: 'entry-form-end-date',
   timeZone: 'entry-form-time-zone',
   recurrence: 'entry-form-recurrence',
+  clientId: 'entry-form-client',
+  contactId: 'entry-form-contact',
   assigneeIds: 'entry-form-assignees-legend',
 };
 
@@ -51,10 +54,13 @@ const timeOf = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart
 
 export function EntryForm(props: {
   target: EntryDialogTarget;
-  /** Set when the form changes one occurrence of a series: saving creates or updates its override. */
-  occurrenceOf?: { seriesId: string; originalStart: string };
+  /**
+   * Set for an occurrence of a series: saving hands the values over (the dialog asks which
+   * occurrences they are for) and gets the saved entry back, or null when the user cancelled.
+   */
+  saveOccurrence?: (values: EntryFormValues) => Promise<ScheduleEntry | null>;
   users: UseQueryResult<{ items: ScheduleUser[] }>;
-  onSaved: () => void;
+  onSaved: (saved?: ScheduleEntry) => void;
   onCancel: () => void;
   onDelete: () => void;
 }) {
@@ -70,10 +76,10 @@ export function EntryForm(props: {
   const [reloading, setReloading] = useState(false);
   const create = useCreateScheduleEntry();
   const update = useUpdateScheduleEntry();
-  const override = useOverrideOccurrence();
-  const pending = create.isPending || update.isPending || override.isPending;
-  // One occurrence (new or already changed) cannot repeat on its own.
-  const isOccurrence = Boolean(props.occurrenceOf || base?.seriesEntryId);
+  const [saving, setSaving] = useState(false);
+  const pending = create.isPending || update.isPending || saving;
+  // A changed occurrence cannot repeat on its own.
+  const isOccurrence = Boolean(base?.seriesEntryId);
 
   const change = (patch: Partial<EntryFormValues>, ...fields: EntryFormField[]) => {
     setValues((v) => ({ ...v, ...patch }));
@@ -102,14 +108,19 @@ export function EntryForm(props: {
     const found = validateEntry(values);
     showErrors(found);
     if (Object.keys(found).length) return;
-    if (!base) return create.mutate(entryInput(values), { onSuccess: props.onSaved, onError });
-    if (props.occurrenceOf) {
-      const { recurrence: _, ...change } = entryInput(values);
-      return override.mutate({ ...props.occurrenceOf, change }, { onSuccess: props.onSaved, onError });
+    // Promises, not mutate's callbacks: a save bumps the entry's version in the cache, which may
+    // mount the dialog's form anew, and callbacks of an unmounted form's mutate never run.
+    if (!base) return void create.mutateAsync(entryInput(values)).then(props.onSaved, onError);
+    if (props.saveOccurrence) {
+      setSaving(true);
+      return void props
+        .saveOccurrence(values)
+        .then((saved) => saved && props.onSaved(saved), onError)
+        .finally(() => setSaving(false));
     }
     const patch = entryPatch(values, base);
     if (Object.keys(patch).length === 1) return props.onSaved(); // only expectedVersion: nothing changed
-    update.mutate({ id: base.id, patch }, { onSuccess: props.onSaved, onError });
+    void update.mutateAsync({ id: base.id, patch }).then(props.onSaved, onError);
   };
 
   const reload = async () => {
@@ -231,7 +242,7 @@ export function EntryForm(props: {
             id="entry-form-recurrence"
             label="Repeats"
             error={errors.recurrence}
-            hint={base?.recurrence ? 'Changes apply to every occurrence; new times or a new rule also undo changed and cancelled occurrences.' : undefined}
+            hint={base?.recurrence && !props.saveOccurrence ? 'Changes apply to every occurrence; new times or a new rule also undo changed and cancelled occurrences.' : undefined}
           >
             <select id="entry-form-recurrence" value={values.recurrence} onChange={(e) => change({ recurrence: e.target.value as RecurrencePreset }, 'recurrence')}>
               <option value="none">Does not repeat</option>
@@ -244,6 +255,13 @@ export function EntryForm(props: {
           </Field>
         )}
       </div>
+
+      <EntryClientFields
+        clientId={values.clientId}
+        contactId={values.contactId}
+        errors={errors}
+        onChange={(links) => change(links, 'clientId', 'contactId')}
+      />
 
       <fieldset className="entry-form-assignees" aria-describedby={errors.assigneeIds ? 'entry-form-assignees-error' : undefined}>
         <legend id="entry-form-assignees-legend" tabIndex={-1}>
