@@ -10,8 +10,11 @@ import { browserOrSkip, eventually, idProblems, openPage, RESULTS, signInAs, sta
 import { connectCalendar, setupTenant, startEmulators } from '@switchboard/testing/calendar';
 
 const DAY_MS = 86_400_000;
-// The board's week: 24 px an hour, so a day is 576 px (DispatchView.tsx).
+// The board's week: 24 px an hour, so a day is 576 px; its day: 60 px an hour (DispatchView.tsx).
 const DISPATCH_WEEK_DAY_PX = 576;
+const DISPATCH_DAY_PX_PER_HOUR = 60;
+// Its name column (NAME_PX in DispatchView.tsx).
+const DISPATCH_NAME_PX = 176;
 // The grid: 48 px an hour (WeekView.tsx).
 const GRID_PX_PER_MINUTE = 48 / 60;
 
@@ -109,8 +112,8 @@ if (browser) {
     const from = await box(page, `#schedule-unassigned [data-entry-id="${call.id}"]`);
     const row = await box(page, `[data-tech-row="${tenant.viewer.id}"] .schedule-dispatch-track`);
     const scale = await box(page, '.schedule-dispatch-scale');
-    // 12:00 on the viewer's row: the day view is 96 px an hour from the scale's (scrolled) left edge.
-    await drag(page, { x: from.x + 20, y: from.y + 10 }, { x: scale.x + 12 * 96 + 4, y: row.y + row.height / 2 });
+    // 12:00 on the viewer's row, measured from the scale's (scrolled) left edge.
+    await drag(page, { x: from.x + 20, y: from.y + 10 }, { x: scale.x + 12 * DISPATCH_DAY_PX_PER_HOUR + 4, y: row.y + row.height / 2 });
     await page.waitForSelector(`[data-tech-row="${tenant.viewer.id}"] [data-entry-id="${call.id}"]:not([data-saving])`);
     t.equal(await page.locator(`#schedule-unassigned [data-entry-id="${call.id}"]`).count(), 0, 'no longer in the side list');
     const saved = await stored(call.id);
@@ -124,6 +127,34 @@ if (browser) {
     t.same(await assignees(audit.id), [tenant.technician.id], 'the technician below took it over');
     t.equal((await stored(audit.id)).starts_at.toISOString(), at(0, '09:00'), 'at the same time');
     t.equal(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.technician), tenant.technician.id, 'focus followed it to the new row');
+    t.equal(await page.locator('.schedule-dispatch-now').count(), 0, 'no current-time line on a day that is not today');
+    t.same(consoleErrors, []);
+  });
+
+  t.test('dispatch day: the working day fits the board, an all-day entry shows its title, and a line marks now', async (t) => {
+    const onCall = await admin.request('POST', '/api/schedule-entries', { title: 'On call', start: day(0), end: day(1), timeZone: 'UTC', allDay: true, assigneeIds: [tenant.admin.id] });
+    t.equal(onCall.statusCode, 201);
+    const late = await createEntry('Late visit', at(0, '17:00'), at(0, '18:00'), [tenant.admin.id]);
+    const { page, consoleErrors } = await openSchedule(t, 'view=dispatch');
+    const view = await box(page, '#schedule-grid-scroll');
+    const track = { left: view.x + DISPATCH_NAME_PX, right: view.x + view.width };
+    const inView = (b: { x: number; width: number }) => b.x >= track.left && b.x + b.width <= track.right;
+    // The all-day block starts at midnight, left of the working day the board opens on.
+    const allDay = `[data-entry-id="${(onCall.json() as { id: string }).id}"][data-technician="${tenant.admin.id}"]`;
+    t.ok(inView(await box(page, `${allDay} .schedule-entry-title`)), 'the all-day entry’s title is in view beside the names');
+    t.match(await page.textContent(`${allDay} .schedule-entry-title`), 'On call');
+    await page.focus(allDay);
+    t.equal(await page.evaluate(() => document.activeElement?.querySelector('.schedule-entry-title')?.textContent), 'On call', 'and it takes focus');
+    t.ok(inView(await box(page, `[data-entry-id="${late.id}"]`)), 'a 17:00 entry is in view without scrolling');
+
+    // Today's board (in UTC) has the line, at the current minute.
+    const today = new Date().toISOString().slice(0, 10);
+    await page.goto(`${ee.url}/schedule?tz=UTC&date=${today}&view=dispatch`);
+    await page.waitForSelector('#schedule-grid[data-ready="true"]');
+    const line = await box(page, '.schedule-dispatch-now');
+    const scale = await box(page, '.schedule-dispatch-scale');
+    const minutes = (Date.now() - Date.parse(`${today}T00:00:00Z`)) / 60_000;
+    t.ok(Math.abs(line.x + 1 - (scale.x + (minutes * DISPATCH_DAY_PX_PER_HOUR) / 60)) < 4, 'the current-time line is at the current time');
     t.same(consoleErrors, []);
   });
 
@@ -213,9 +244,10 @@ if (browser) {
     const grab = { x: before!.x + before!.width / 2, y: before!.y + 5 };
     await drag(page, grab, { x: grab.x, y: grab.y + 120 * GRID_PX_PER_MINUTE });
     await page.click('#scope-one');
-    const moved = page.locator('.schedule-entry', { hasText: 'Changed occurrence' });
+    const override = await eventually(() => ee.db.selectFrom('schedule_entries').select(['id', 'starts_at', 'original_start']).where('series_entry_id', '=', id).executeTakeFirst());
+    const moved = page.locator(`[data-entry-id="${override.id}"]`);
     await moved.waitFor();
-    const override = await ee.db.selectFrom('schedule_entries').select(['starts_at', 'original_start']).where('series_entry_id', '=', id).executeTakeFirstOrThrow();
+    t.match(await moved.getAttribute('title'), /Changed occurrence/, 'a changed occurrence, which its short block says in its tooltip');
     t.same([override.starts_at.toISOString(), override.original_start?.toISOString()], [at(2, '10:00'), at(2, '08:00')], 'Wednesday’s occurrence at 10:00');
     t.equal(await page.locator(`[data-entry-id="${id}"]`).count(), 4, 'the other four stay in the series');
     t.same(consoleErrors, []);

@@ -2,7 +2,7 @@
 import type { ScheduleEntry } from './api/schedule-entry.ts';
 import type { ScheduleUser } from './api/get-users.ts';
 import type { Occurrence } from './recurrence.ts';
-import { DAY_MS, addDays, browserTimeZone, dateKeyAt, dayNumberOf } from './zoned-time.ts';
+import { DAY_MS, addDays, browserTimeZone, dateKeyAt, dayNumberOf, timeOfDayAt } from './zoned-time.ts';
 
 // Date keys are formatted as UTC midnights so no zone shifts them to another day.
 const dateOf = (key: string) => new Date(dayNumberOf(key) * DAY_MS);
@@ -36,6 +36,22 @@ function timeFormatsIn(timeZone: string) {
  * their dates (elsewhere) when they span several.
  */
 export function formatWhen(entry: ScheduleEntry, occurrence: Occurrence, day?: string, timeZone = browserTimeZone()): string {
+  // A grid of 1,000 entries asks for each text again whenever it re-renders (a sync state, a drag):
+  // Intl's formatRange is the costly part, so the texts are remembered.
+  const key = `${entry.allDay ? 'd' : 't'}|${occurrence.start}|${occurrence.end}|${day ?? ''}|${timeZone}`;
+  let text = whenTexts.get(key);
+  if (text === undefined) {
+    if (whenTexts.size >= WHEN_TEXTS_MAX) whenTexts.clear();
+    text = whenText(entry, occurrence, day, timeZone);
+    whenTexts.set(key, text);
+  }
+  return text;
+}
+
+const WHEN_TEXTS_MAX = 10_000;
+const whenTexts = new Map<string, string>();
+
+function whenText(entry: ScheduleEntry, occurrence: Occurrence, day: string | undefined, timeZone: string): string {
   if (entry.allDay) {
     const last = addDays(occurrence.end, -1);
     if (last <= occurrence.start) return 'All day';
@@ -48,8 +64,19 @@ export function formatWhen(entry: ScheduleEntry, occurrence: Occurrence, day?: s
   const startDay = dateKeyAt(start, timeZone);
   const sameDay = startDay === dateKeyAt(end - 1, timeZone) && (day === undefined || day === startDay);
   const formats = timeFormatsIn(timeZone);
-  return (sameDay ? formats.time : formats.dateTime).formatRange(start, end);
+  if (!sameDay) return formats.dateTime.formatRange(start, end);
+  // Within a day the text is the two clock times alone: entries at the same times share it.
+  const key = `${timeZone}|${timeOfDayAt(start, timeZone)}|${timeOfDayAt(end, timeZone)}`;
+  let text = timeRangeTexts.get(key);
+  if (text === undefined) {
+    text = formats.time.formatRange(start, end);
+    timeRangeTexts.set(key, text);
+  }
+  return text;
 }
+
+/** At most 96 × 96 texts per zone: quarter hours to quarter hours, and a few odd times. */
+const timeRangeTexts = new Map<string, string>();
 
 /** "Alex Tech, Sam Tech"; people not (yet) known by name are counted. */
 export function assigneeNames(ids: string[], usersById: Map<string, ScheduleUser>): string {

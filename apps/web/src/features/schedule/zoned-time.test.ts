@@ -1,5 +1,5 @@
 import t from 'tap';
-import { addDays, instantOf, isoWithOffset, offsetMinutesAt, parseDateKey, weekdayOf } from './zoned-time.ts';
+import { addDays, instantOf, isoWithOffset, offsetMinutesAt, parseDateKey, wallTimeAt, weekdayOf } from './zoned-time.ts';
 
 const wall = (date: string, hour: number, minute = 0) => ({ ...parseDateKey(date)!, hour, minute });
 
@@ -33,4 +33,33 @@ t.test('date keys: validation, arithmetic across months and years, weekdays from
   t.equal(addDays('2026-03-01', -1), '2026-02-28');
   t.equal(weekdayOf('2026-03-02'), 0, 'Monday');
   t.equal(weekdayOf('2026-03-08'), 6, 'Sunday');
+});
+
+t.test('wall times from the remembered quarter-hour offsets match Intl across clock changes', async (t) => {
+  const intl = (instant: number, timeZone: string) => {
+    const parts = Object.fromEntries(
+      new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' })
+        .formatToParts(instant)
+        .filter((p) => p.type !== 'literal')
+        .map((p) => [p.type, Number(p.value)]),
+    );
+    return { ...parts, hour: parts.hour % 24 };
+  };
+  // Spring forward and fall back in New York, Lord Howe's half-hour change, and Monrovia's 1972
+  // change from -00:44:30 to GMT, at 00:44:30 UTC: inside a quarter hour.
+  const cases: [string, string][] = [
+    ['America/New_York', '2026-03-08T05:00:00Z'],
+    ['America/New_York', '2026-11-01T04:30:00Z'],
+    ['Australia/Lord_Howe', '2026-04-04T14:30:00Z'],
+    ['Africa/Monrovia', '1972-01-06T23:30:00Z'],
+  ];
+  for (const [timeZone, around] of cases) {
+    const mismatches: string[] = [];
+    for (let instant = Date.parse(around); instant < Date.parse(around) + 2 * 3_600_000; instant += 10_000) {
+      const ours: Record<string, number> = wallTimeAt(instant, timeZone);
+      const theirs: Record<string, number> = intl(instant, timeZone);
+      if (['year', 'month', 'day', 'hour', 'minute', 'second'].some((k) => ours[k] !== theirs[k])) mismatches.push(new Date(instant).toISOString());
+    }
+    t.same(mismatches, [], `${timeZone} around ${around}`);
+  }
 });

@@ -36,8 +36,7 @@ function partFormatter(timeZone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
-/** The wall time in `timeZone` at an instant (milliseconds since the epoch). */
-export function wallTimeAt(instant: number, timeZone: string): Required<WallTime> {
+function exactWallTime(instant: number, timeZone: string): Required<WallTime> {
   const parts: Record<string, number> = {};
   for (const p of partFormatter(timeZone).formatToParts(instant)) {
     if (p.type !== 'literal') parts[p.type] = Number(p.value);
@@ -46,6 +45,38 @@ export function wallTimeAt(instant: number, timeZone: string): Required<WallTime
 }
 
 const wallAsUtc = (w: WallTime) => Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second ?? 0);
+
+const BUCKET_MS = 15 * MINUTE_MS;
+const BUCKETS_MAX = 50_000;
+/** Per zone, per quarter hour: the zone's offset in ms, or null when it changes within the quarter. */
+const bucketOffsets = new Map<string, Map<number, number | null>>();
+
+function exactOffsetMs(instant: number, timeZone: string): number {
+  const wholeSecond = Math.floor(instant / 1000) * 1000;
+  return wallAsUtc(exactWallTime(wholeSecond, timeZone)) - wholeSecond;
+}
+
+/**
+ * The wall time in `timeZone` at an instant (milliseconds since the epoch). Intl's formatToParts is
+ * slow enough to matter for a grid of 1,000 entries, so the offset is asked once per quarter hour
+ * and zone, at both ends: the same offset at both means no clock change within, and every instant
+ * of the quarter is the instant plus that offset; a quarter with a change asks Intl for each instant.
+ */
+export function wallTimeAt(instant: number, timeZone: string): Required<WallTime> {
+  let offsets = bucketOffsets.get(timeZone);
+  if (!offsets) bucketOffsets.set(timeZone, (offsets = new Map()));
+  const bucket = Math.floor(instant / BUCKET_MS);
+  let offset = offsets.get(bucket);
+  if (offset === undefined) {
+    const first = exactOffsetMs(bucket * BUCKET_MS, timeZone);
+    offset = first === exactOffsetMs((bucket + 1) * BUCKET_MS - 1000, timeZone) ? first : null;
+    if (offsets.size >= BUCKETS_MAX) offsets.clear();
+    offsets.set(bucket, offset);
+  }
+  if (offset === null) return exactWallTime(instant, timeZone);
+  const wall = new Date(Math.floor(instant / 1000) * 1000 + offset);
+  return { year: wall.getUTCFullYear(), month: wall.getUTCMonth() + 1, day: wall.getUTCDate(), hour: wall.getUTCHours(), minute: wall.getUTCMinutes(), second: wall.getUTCSeconds() };
+}
 
 /** The zone's offset from UTC in minutes at an instant (+60 for Berlin in winter). */
 export function offsetMinutesAt(instant: number, timeZone: string): number {

@@ -1,7 +1,7 @@
 // The dispatch board: a row per technician, time across a day or a week, entries on the rows of the
 // people assigned; entries assigned to nobody wait in the side list until dragged onto someone.
 // Same machinery as the time grid (WeekView.tsx explains the choice of no calendar library).
-import { memo, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent, type MouseEvent, type PointerEvent } from 'react';
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent, type MouseEvent, type PointerEvent } from 'react';
 import type { ScheduleUser } from '../api/get-users.ts';
 import type { WorkingHours } from '../api/schedule-settings.ts';
 import type { ScheduleEntry } from '../api/schedule-entry.ts';
@@ -20,6 +20,10 @@ const NAME_PX = 176;
 const LANE_PX = 46;
 const ROW_PADDING_PX = 6;
 const MINUTE_MS = 60_000;
+/** A day shows a working day and an hour either side (07:00–19:00 for 08:00–18:00) on a 1440 px screen. */
+const DAY_PX_PER_HOUR = 60;
+/** A week shows a working day of each in a wide screen. */
+const WEEK_PX_PER_HOUR = 24;
 /** Blocks narrower than this show their title only. */
 const NARROW_PX = 72;
 
@@ -42,8 +46,7 @@ export function DispatchView(props: { period: ScheduleWindow; entries: ScheduleE
   const scrollRef = useRef<HTMLDivElement>(null);
   const focus = useFocusFollow(layout);
   const dayCount = period.days.length;
-  // A day is wide enough to read each hour; a week fits a working day of each in a wide screen.
-  const pxPerMinute = dayCount === 1 ? 96 / 60 : 24 / 60;
+  const pxPerMinute = dayCount === 1 ? DAY_PX_PER_HOUR / 60 : WEEK_PX_PER_HOUR / 60;
   const width = layout.totalMinutes * pxPerMinute;
   const nameOf = (id: string) => technicians.find((t) => t.id === id)?.displayName;
 
@@ -201,6 +204,7 @@ export function DispatchView(props: { period: ScheduleWindow; entries: ScheduleE
               {offHours.map(([from, to]) => (
                 <div key={from} className="schedule-off-hours" style={{ left: from * pxPerMinute, width: (to - from) * pxPerMinute }} />
               ))}
+              <NowLine period={period} pxPerMinute={pxPerMinute} />
             </div>
             {technicians.map((technician) => (
               <TechnicianRow
@@ -254,6 +258,18 @@ function TimeScale(props: { period: ScheduleWindow; dayMarks: number[]; pxPerMin
   );
 }
 
+/** The current time down every row, moved once a minute; nothing when now is outside the period. */
+function NowLine(props: { period: ScheduleWindow; pxPerMinute: number }) {
+  const { period } = props;
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), MINUTE_MS);
+    return () => clearInterval(timer);
+  }, []);
+  if (now < period.fromMs || now >= period.toMs) return null;
+  return <div className="schedule-dispatch-now" style={{ left: ((now - period.fromMs) / MINUTE_MS) * props.pxPerMinute }} />;
+}
+
 function PlacedBlock(props: { block: Block; style: CSSProperties; problemStyle?: CSSProperties; dragging: boolean; short?: boolean; grid: GridContext }) {
   const { block, grid } = props;
   const problem = grid.problems.get(block.entry.id);
@@ -269,7 +285,7 @@ function PlacedBlock(props: { block: Block; style: CSSProperties; problemStyle?:
         dragging={props.dragging}
         hidePerson={block.technicianId ?? undefined}
         resize="right"
-        short={props.short}
+        lines={props.short ? 1 : undefined}
       />
       {problem && <EntryProblemNote block={block} problem={problem} style={props.problemStyle ?? {}} onReload={grid.reload} />}
     </>

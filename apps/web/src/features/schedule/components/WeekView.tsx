@@ -23,8 +23,10 @@ import { ARROWS, useFocusFollow, type GridContext } from './GridShell.tsx';
 const HOUR_PX = 48;
 const PX_PER_MINUTE = HOUR_PX / 60;
 const ALL_DAY_ROW_PX = 26;
-/** Blocks shorter than this have room for one line of text. */
-const SHORT_MINUTES = 40;
+/** A line of an entry's text (0.78rem at 1.25) and the block's padding and borders, in px. */
+const LINE_PX = 15.6;
+const BLOCK_CHROME_PX = 4;
+const linesIn = (block: Block) => Math.max(1, Math.floor((Math.max(block.end - block.start, 15) * PX_PER_MINUTE - BLOCK_CHROME_PX) / LINE_PX));
 
 interface Drag {
   /** The block being dragged (drawn faded), or null while creating. */
@@ -267,7 +269,7 @@ function PlacedBlock(props: { block: Block; day?: string; style: CSSProperties; 
         saving={grid.saving.has(block.entry.id)}
         dragging={props.dragging}
         resize={props.resize}
-        short={props.resize === 'bottom' && block.end - block.start < SHORT_MINUTES}
+        lines={props.resize === 'bottom' ? linesIn(block) : undefined}
       />
       {problem && <EntryProblemNote block={block} problem={problem} style={props.problemStyle} onReload={grid.reload} />}
     </>
