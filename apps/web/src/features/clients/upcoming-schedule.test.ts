@@ -1,29 +1,9 @@
 import t from 'tap';
 import type { ScheduleEntry } from '../schedule/api/schedule-entry.ts';
+import { storedEntry } from '../schedule/entry-fixture.ts';
 import { scheduleLink, upcomingOccurrences } from './upcoming-schedule.ts';
 
-const entry = (over: Partial<ScheduleEntry>): ScheduleEntry => ({
-  id: 'e1',
-  title: 'Visit',
-  notes: null,
-  start: '2026-03-03T15:00:00.000Z',
-  end: '2026-03-03T16:00:00.000Z',
-  timeZone: 'America/Chicago',
-  allDay: false,
-  recurrence: null,
-  seriesEntryId: null,
-  originalStart: null,
-  excludedStarts: [],
-  workItemType: 'ad_hoc',
-  workItemId: null,
-  clientId: 'c1',
-  contactId: null,
-  assigneeIds: [],
-  version: 1,
-  createdAt: '2026-03-01T00:00:00.000Z',
-  updatedAt: '2026-03-01T00:00:00.000Z',
-  ...over,
-});
+const entry = (over: Partial<ScheduleEntry>): ScheduleEntry => storedEntry({ timeZone: 'America/Chicago', clientId: 'c1', ...over });
 
 const now = Date.parse('2026-03-03T15:30:00.000Z');
 const to = Date.parse('2026-03-12T00:00:00.000Z');

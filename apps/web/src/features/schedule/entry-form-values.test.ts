@@ -1,29 +1,9 @@
 import t from 'tap';
 import type { ScheduleEntry } from './api/schedule-entry.ts';
+import { storedEntry } from './entry-fixture.ts';
 import { entryInput, entryPatch, entryValues, formErrorsOf, laterEndDay, newEntryValues, validateEntry } from './entry-form-values.ts';
 
-const stored = (over: Partial<ScheduleEntry>): ScheduleEntry => ({
-  id: 'e1',
-  title: 'Server move',
-  notes: null,
-  start: '2026-03-02T08:00:00.000Z',
-  end: '2026-03-02T09:30:00.000Z',
-  timeZone: 'Europe/Berlin',
-  allDay: false,
-  recurrence: null,
-  seriesEntryId: null,
-  originalStart: null,
-  excludedStarts: [],
-  workItemType: 'ad_hoc',
-  workItemId: null,
-  clientId: null,
-  contactId: null,
-  assigneeIds: ['u1'],
-  version: 3,
-  createdAt: '2026-03-01T00:00:00.000Z',
-  updatedAt: '2026-03-01T00:00:00.000Z',
-  ...over,
-});
+const stored = (over: Partial<ScheduleEntry>): ScheduleEntry => storedEntry({ title: 'Server move', start: '2026-03-02T08:00:00.000Z', end: '2026-03-02T09:30:00.000Z', timeZone: 'Europe/Berlin', assigneeIds: ['u1'], version: 3, ...over });
 
 t.test('a timed entry is sent as wall times in the chosen zone with that zone’s offset', async (t) => {
   const v = { ...newEntryValues('2026-07-01', 'America/New_York'), title: ' Backup check ', startTime: '09:00', endTime: '10:30', assigneeIds: ['u1'] };

@@ -1,30 +1,10 @@
 import t from 'tap';
 import type { ScheduleEntry } from './api/schedule-entry.ts';
+import { storedEntry } from './entry-fixture.ts';
 import { firstOccurrenceOffStart } from './first-occurrence.ts';
 
 // Monday 2 March 2026, 09:00 in Berlin.
-const series = (over: Partial<ScheduleEntry>): ScheduleEntry => ({
-  id: 'e1',
-  title: 'Patch night',
-  notes: null,
-  start: '2026-03-02T08:00:00.000Z',
-  end: '2026-03-02T09:00:00.000Z',
-  timeZone: 'Europe/Berlin',
-  allDay: false,
-  recurrence: 'FREQ=WEEKLY;BYDAY=MO',
-  seriesEntryId: null,
-  originalStart: null,
-  excludedStarts: [],
-  workItemType: 'ad_hoc',
-  workItemId: null,
-  clientId: null,
-  contactId: null,
-  assigneeIds: [],
-  version: 1,
-  createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-  ...over,
-});
+const series = (over: Partial<ScheduleEntry>): ScheduleEntry => storedEntry({ title: 'Patch night', start: '2026-03-02T08:00:00.000Z', end: '2026-03-02T09:00:00.000Z', timeZone: 'Europe/Berlin', recurrence: 'FREQ=WEEKLY;BYDAY=MO', createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z', ...over });
 
 t.test('a series starting on one of its own days is fine', async (t) => {
   t.equal(firstOccurrenceOffStart(series({})), null);

@@ -1,30 +1,10 @@
 import t from 'tap';
 import type { ScheduleEntry } from './api/schedule-entry.ts';
+import { storedEntry } from './entry-fixture.ts';
 import { layoutDispatch, layoutTimeGrid, packSlots, type Block } from './grid-layout.ts';
 import { scheduleWindow, weekWindow } from './week.ts';
 
-const entry = (over: Partial<ScheduleEntry>): ScheduleEntry => ({
-  id: 'e1',
-  title: 'Visit',
-  notes: null,
-  start: '2026-03-03T15:00:00.000Z',
-  end: '2026-03-03T16:00:00.000Z',
-  timeZone: 'UTC',
-  allDay: false,
-  recurrence: null,
-  seriesEntryId: null,
-  originalStart: null,
-  excludedStarts: [],
-  workItemType: 'ad_hoc',
-  workItemId: null,
-  clientId: null,
-  contactId: null,
-  assigneeIds: [],
-  version: 1,
-  createdAt: '2026-03-01T00:00:00.000Z',
-  updatedAt: '2026-03-01T00:00:00.000Z',
-  ...over,
-});
+const entry = storedEntry;
 
 const at = (start: number, end: number) => ({ start, end, slot: -1, slots: -1 }) as Block;
 

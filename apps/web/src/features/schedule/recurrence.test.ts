@@ -1,29 +1,9 @@
 import t from 'tap';
 import type { ScheduleEntry } from './api/schedule-entry.ts';
+import { storedEntry } from './entry-fixture.ts';
 import { describeRule, occurrencesWithin, presetOf, ruleForPreset } from './recurrence.ts';
 
-const entry = (over: Partial<ScheduleEntry>): ScheduleEntry => ({
-  id: 'e1',
-  title: 'Patch night',
-  notes: null,
-  start: '2026-03-02T08:00:00.000Z',
-  end: '2026-03-02T09:00:00.000Z',
-  timeZone: 'Europe/Berlin',
-  allDay: false,
-  recurrence: null,
-  seriesEntryId: null,
-  originalStart: null,
-  excludedStarts: [],
-  workItemType: 'ad_hoc',
-  workItemId: null,
-  clientId: null,
-  contactId: null,
-  assigneeIds: [],
-  version: 1,
-  createdAt: '2026-03-01T00:00:00.000Z',
-  updatedAt: '2026-03-01T00:00:00.000Z',
-  ...over,
-});
+const entry = (over: Partial<ScheduleEntry>): ScheduleEntry => storedEntry({ title: 'Patch night', start: '2026-03-02T08:00:00.000Z', end: '2026-03-02T09:00:00.000Z', timeZone: 'Europe/Berlin', ...over });
 const ms = (iso: string) => Date.parse(iso);
 const starts = (e: ScheduleEntry, from: string, to: string) => occurrencesWithin(e, ms(from), ms(to))?.map((o) => o.start) ?? null;
 

@@ -1,29 +1,9 @@
 import t from 'tap';
 import type { ScheduleEntry } from './api/schedule-entry.ts';
+import { storedEntry } from './entry-fixture.ts';
 import { dateFromParam, firstOccurrences, mondayOf, scheduleWindow, weekWindow } from './week.ts';
 
-const entry = (over: Partial<ScheduleEntry>): ScheduleEntry => ({
-  id: 'e1',
-  title: 'Visit',
-  notes: null,
-  start: '2026-03-03T15:00:00.000Z',
-  end: '2026-03-03T16:00:00.000Z',
-  timeZone: 'America/Chicago',
-  allDay: false,
-  recurrence: null,
-  seriesEntryId: null,
-  originalStart: null,
-  excludedStarts: [],
-  workItemType: 'ad_hoc',
-  workItemId: null,
-  clientId: null,
-  contactId: null,
-  assigneeIds: [],
-  version: 1,
-  createdAt: '2026-03-01T00:00:00.000Z',
-  updatedAt: '2026-03-01T00:00:00.000Z',
-  ...over,
-});
+const entry = (over: Partial<ScheduleEntry>): ScheduleEntry => storedEntry({ timeZone: 'America/Chicago', ...over });
 
 t.test('the week runs Monday to Sunday in the viewer’s zone, whatever day the address names', async (t) => {
   t.equal(mondayOf(dateFromParam('2026-03-05', '2026-01-01')), '2026-03-02');
