@@ -25,9 +25,12 @@ async function currentEntry(db: Db, tenantId: string, entryId: string) {
 
 const sendsToCalendar = (provider: ProviderRow) => isActive(provider) && provider.sync_direction !== 'from_calendar';
 
-/** `created`: a new event, which has none of the series' cancellations yet (series-exceptions.ts sends them). */
-export async function recordSynced(db: Db, tenantId: string, mappingId: string, remote: RemoteEvent, hash: string, options: { created?: boolean } = {}) {
-  await forTenant(db, tenantId)
+/**
+ * `created`: a new event, which has none of the series' cancellations yet (series-exceptions.ts
+ * sends them). False when the mapping is gone (its entry was deleted meanwhile).
+ */
+export async function recordSynced(db: Db, tenantId: string, mappingId: string, remote: RemoteEvent, hash: string, options: { created?: boolean } = {}): Promise<boolean> {
+  const [result] = await forTenant(db, tenantId)
     .updateTable('calendar_event_mappings')
     .set({
       ...(options.created ? { cancelled_starts: [] } : {}),
@@ -42,6 +45,7 @@ export async function recordSynced(db: Db, tenantId: string, mappingId: string, 
     })
     .where('id', '=', mappingId)
     .execute();
+  return result.numUpdatedRows > 0n;
 }
 
 export async function markMapping(db: Db, tenantId: string, mappingId: string, status: 'error' | 'pending', message: string) {
@@ -111,7 +115,12 @@ async function pushEvent(db: Db, adapter: CalendarAdapter, provider: ProviderRow
     // Same mapping id: a retry after a crash finds the event it created (Google answers 409 for
     // the id of a deleted event too; the adapter brings that event back instead).
     const created = await adapter.createEvent(desired, mapping.id);
-    await recordSynced(db, provider.tenant_id, mapping.id, created, hash, { created: true });
+    if (!(await recordSynced(db, provider.tenant_id, mapping.id, created, hash, { created: true }))) {
+      // The mapping went while the event was being created: its entry was deleted meanwhile, in
+      // the PSA or by a pull bringing a deletion made in the calendar. Nothing would own the event.
+      await adapter.deleteEvent(created.id);
+      return 'deleted' as const;
+    }
     return 'created' as const;
   };
   if (!mapping.external_id) return create();
