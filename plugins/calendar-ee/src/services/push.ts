@@ -25,12 +25,9 @@ async function currentEntry(db: Db, tenantId: string, entryId: string) {
 
 const sendsToCalendar = (provider: ProviderRow) => isActive(provider) && provider.sync_direction !== 'from_calendar';
 
-/**
- * `created`: a new event, which has none of the series' cancellations yet (series-exceptions.ts
- * sends them). False when the mapping is gone (its entry was deleted meanwhile).
- */
-export async function recordSynced(db: Db, tenantId: string, mappingId: string, remote: RemoteEvent, hash: string, options: { created?: boolean } = {}): Promise<boolean> {
-  const [result] = await forTenant(db, tenantId)
+/** `created`: a new event, which has none of the series' cancellations yet (series-exceptions.ts sends them). */
+export async function recordSynced(db: Db, tenantId: string, mappingId: string, remote: RemoteEvent, hash: string, options: { created?: boolean } = {}) {
+  await forTenant(db, tenantId)
     .updateTable('calendar_event_mappings')
     .set({
       ...(options.created ? { cancelled_starts: [] } : {}),
@@ -45,7 +42,6 @@ export async function recordSynced(db: Db, tenantId: string, mappingId: string, 
     })
     .where('id', '=', mappingId)
     .execute();
-  return result.numUpdatedRows > 0n;
 }
 
 export async function markMapping(db: Db, tenantId: string, mappingId: string, status: 'error' | 'pending', message: string) {
@@ -67,12 +63,12 @@ export async function ensureMapping(db: Db, provider: ProviderRow, entryId: stri
 }
 
 /**
- * Whether an event found gone in the calendar is created again. Yes after a pull that began once
- * it was found gone (a whole-connection sync pulls again for those, sync-run.ts: a deletion made in
- * the calendar has then reached the PSA and removed this mapping, so what is still missing was lost
- * by the provider — a wiped mailbox, a reconnect) and for connections that only send to the
- * calendar. Otherwise the mapping is left `missing`: a pull may still bring the deletion, which
- * must delete the entry.
+ * Whether an event found gone in the calendar is created again. Yes once the pull has run (a
+ * whole-connection sync pulls first: a deletion made in the calendar has then reached the PSA and
+ * removed this mapping, so what is still missing was lost by the provider — a wiped mailbox, a
+ * reconnect) and for connections that only send to the calendar. A single push on a two-way
+ * connection leaves the mapping `missing` instead: the next pull may still bring the deletion,
+ * which must delete the entry, and the next sync re-creates it if not.
  */
 const recreatesMissing = (provider: ProviderRow, options: { afterPull?: boolean }) => options.afterPull === true || provider.sync_direction === 'to_calendar';
 
@@ -115,12 +111,7 @@ async function pushEvent(db: Db, adapter: CalendarAdapter, provider: ProviderRow
     // Same mapping id: a retry after a crash finds the event it created (Google answers 409 for
     // the id of a deleted event too; the adapter brings that event back instead).
     const created = await adapter.createEvent(desired, mapping.id);
-    if (!(await recordSynced(db, provider.tenant_id, mapping.id, created, hash, { created: true }))) {
-      // The mapping went while the event was being created: its entry was deleted meanwhile, in
-      // the PSA or by a pull bringing a deletion made in the calendar. Nothing would own the event.
-      await adapter.deleteEvent(created.id);
-      return 'deleted' as const;
-    }
+    await recordSynced(db, provider.tenant_id, mapping.id, created, hash, { created: true });
     return 'created' as const;
   };
   if (!mapping.external_id) return create();

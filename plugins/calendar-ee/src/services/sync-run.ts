@@ -54,21 +54,9 @@ export async function syncProvider(db: Db, adapter: CalendarAdapter, provider: P
     }
     const ids = await entryIdsToSync(db, provider);
     await setProgress(db, provider, { phase: 'push', done: 0, total: ids.length, startedAt });
-    const missing: string[] = [];
     for (const [i, id] of ids.entries()) {
-      const outcome = await pushEntry(db, adapter, provider, id, notifications);
-      if (outcome === 'missing') missing.push(id);
-      else counts[outcome] += 1;
+      counts[await pushEntry(db, adapter, provider, id, notifications, { afterPull: true })] += 1;
       if ((i + 1) % 10 === 0) await setProgress(db, provider, { phase: 'push', done: i + 1, total: ids.length, startedAt });
-    }
-    if (missing.length > 0) {
-      // An event found gone may have been deleted in the calendar after the pull above read its
-      // changes: re-creating it now would undo that deletion and leave an event whose entry the
-      // next pull deletes. A second pull, begun after the event was found gone, brings any such
-      // deletion (removing entry and mapping); what is still mapped was lost by the provider.
-      const again = await pullProvider(db, adapter, provider, notifications);
-      for (const key of Object.keys(again) as (keyof PullCounts)[]) pulled![key] += again[key];
-      for (const id of missing) counts[await pushEntry(db, adapter, provider, id, notifications, { afterPull: true })] += 1;
     }
     await setProgress(db, provider, null, true);
     await event(db, provider, 'calendar.sync_completed', { startedAt, pushed: counts, pulled });
