@@ -14,7 +14,7 @@ import type { Occurrence } from '../recurrence.ts';
 import type { ScheduleWindow } from '../week.ts';
 import { dayNumberOf, weekdayOf } from '../zoned-time.ts';
 import { EntryBlock, EntryProblemNote } from './EntryBlock.tsx';
-import { ARROWS, useFocusFollow, type GridContext } from './GridShell.tsx';
+import { ARROWS, pressedOn, useFocusFollow, type GridContext } from './GridShell.tsx';
 
 const NAME_PX = 176;
 const LANE_PX = 46;
@@ -120,17 +120,11 @@ export function DispatchView(props: { period: ScheduleWindow; entries: ScheduleE
   };
 
   const onPointerDown = (e: PointerEvent<HTMLDivElement>) => {
-    if (e.button !== 0 || !e.isPrimary) return;
-    const target = e.target as HTMLElement;
-    focus.stop();
-    if (target.closest('button, a, input, select, .schedule-entry-problem')) return;
-    const blockElement = target.closest<HTMLElement>('.schedule-entry');
-    if (blockElement) {
-      const block = layout.byDomId.get(blockElement.id);
-      if (block && !grid.saving.has(block.entry.id)) dragBlock(e, block, target.closest('.schedule-entry-resize') ? 'resize' : 'move');
-      return;
-    }
-    const row = target.closest<HTMLElement>('.schedule-dispatch-track')?.closest<HTMLElement>('[data-tech-row]');
+    if (e.button === 0 && e.isPrimary) focus.stop();
+    const pressed = pressedOn(e, layout.byDomId, grid);
+    if (!pressed) return;
+    if ('block' in pressed) return dragBlock(e, pressed.block, pressed.kind);
+    const row = pressed.target.closest<HTMLElement>('.schedule-dispatch-track')?.closest<HTMLElement>('[data-tech-row]');
     if (row) {
       e.preventDefault();
       dragCreate(e, row.dataset.techRow!);

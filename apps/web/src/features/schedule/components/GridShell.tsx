@@ -1,7 +1,8 @@
 // What the time grid and the dispatch board share: what they get from the page, keeping focus on an
 // entry a key press moved, and the visible list of keys.
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, type PointerEvent } from 'react';
 import type { EntrySyncState } from '../api/get-entry-sync.ts';
+import type { Block } from '../grid-layout.ts';
 import type { ScheduleUser } from '../api/get-users.ts';
 import type { ScheduleEntry } from '../api/schedule-entry.ts';
 import type { Occurrence } from '../recurrence.ts';
@@ -79,4 +80,19 @@ export function KeyboardHelp(props: { view: 'grid' | 'dispatch' }) {
       </dl>
     </details>
   );
+}
+
+/**
+ * What a primary-button press on a view grabbed: a block to move or resize (not while it saves),
+ * or empty space (`target`, for the view to decide whether it can create there); null for other
+ * buttons, controls and the refusal notes under blocks.
+ */
+export function pressedOn(e: PointerEvent, byDomId: Map<string, Block>, grid: GridContext): { block: Block; kind: 'move' | 'resize' } | { target: HTMLElement } | null {
+  if (e.button !== 0 || !e.isPrimary) return null;
+  const target = e.target as HTMLElement;
+  if (target.closest('button, a, input, select, .schedule-entry-problem')) return null;
+  const blockElement = target.closest<HTMLElement>('.schedule-entry');
+  if (!blockElement) return { target };
+  const block = byDomId.get(blockElement.id);
+  return block && !grid.saving.has(block.entry.id) ? { block, kind: target.closest('.schedule-entry-resize') ? 'resize' : 'move' } : null;
 }

@@ -18,7 +18,7 @@ import { trackDrag } from '../pointer-drag.ts';
 import type { ScheduleWindow } from '../week.ts';
 import { dayNumberOf, wallTimeAt, weekdayOf } from '../zoned-time.ts';
 import { EntryBlock, EntryProblemNote } from './EntryBlock.tsx';
-import { ARROWS, useFocusFollow, type GridContext } from './GridShell.tsx';
+import { ARROWS, pressedOn, useFocusFollow, type GridContext } from './GridShell.tsx';
 
 const HOUR_PX = 48;
 const PX_PER_MINUTE = HOUR_PX / 60;
@@ -114,17 +114,11 @@ export function WeekView(props: { period: ScheduleWindow; today: string; entries
   };
 
   const onPointerDown = (e: PointerEvent<HTMLDivElement>) => {
-    if (e.button !== 0 || !e.isPrimary) return;
-    const target = e.target as HTMLElement;
-    focus.stop();
-    if (target.closest('button, a, input, select, .schedule-entry-problem')) return;
-    const blockElement = target.closest<HTMLElement>('.schedule-entry');
-    if (blockElement) {
-      const block = layout.byDomId.get(blockElement.id);
-      if (block && !grid.saving.has(block.entry.id)) dragBlock(e, block, target.closest('.schedule-entry-resize') ? 'resize' : 'move');
-      return;
-    }
-    if (target.closest('[data-column-day]')) {
+    if (e.button === 0 && e.isPrimary) focus.stop();
+    const pressed = pressedOn(e, layout.byDomId, grid);
+    if (!pressed) return;
+    if ('block' in pressed) return dragBlock(e, pressed.block, pressed.kind);
+    if (pressed.target.closest('[data-column-day]')) {
       e.preventDefault();
       dragCreate(e);
     }
